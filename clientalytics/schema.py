@@ -1,0 +1,327 @@
+"""Declared column contracts of every table the library accepts.
+
+One :class:`TableSchema` per entity lists its columns (kind, whether required,
+nullable, unique, bounds, allowed values, foreign keys) and its row rules
+(date ordering, fields required by a status). :mod:`clientalytics.validation`
+is the single function that enforces these contracts; the documentation in
+``docs/data-model.md`` describes the same tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from clientalytics import enums
+
+ColumnKind = Literal["id", "string", "category", "datetime", "float", "int", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """Contract of one column.
+
+    Parameters
+    ----------
+    name : str
+        Column name in the frame.
+    kind : {"id", "string", "category", "datetime", "float", "int", "bool"}
+        Logical type. ``id`` is a non-empty string (numbers are converted to text);
+        ``float`` and ``int`` must be finite numbers.
+    description : str
+        What the column holds, in the domain's words.
+    required : bool
+        Whether the column must be present in the frame.
+    nullable : bool
+        Whether missing values are allowed in the column.
+    unique : bool
+        Whether values must be unique (primary keys).
+    minimum, maximum : float, optional
+        Inclusive numeric bounds.
+    allowed : tuple of str, optional
+        Allowed values of a ``category`` column.
+    references : str, optional
+        Name of the table whose primary key this column refers to.
+    """
+
+    name: str
+    kind: ColumnKind
+    description: str
+    required: bool = True
+    nullable: bool = False
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: tuple[str, ...] | None = None
+    references: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderRule:
+    """Row rule: ``earlier`` must not come after ``later`` (when both are present)."""
+
+    earlier: str
+    later: str
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class RequiredWhen:
+    """Row rule: ``column`` must be present when ``status_column`` is one of ``values``."""
+
+    column: str
+    status_column: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Contract of one table: its columns and row rules."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    order_rules: tuple[OrderRule, ...] = field(default=())
+    required_when: tuple[RequiredWhen, ...] = field(default=())
+
+    @property
+    def primary_key(self) -> str | None:
+        """Name of the first unique column (the table's key), or None if it has none."""
+        return next((c.name for c in self.columns if c.unique), None)
+
+    def column(self, name: str) -> Column:
+        """Return the contract of column ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+    @property
+    def column_names(self) -> list[str]:
+        """Names of all declared columns, in declaration order."""
+        return [c.name for c in self.columns]
+
+
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in enum)
+
+
+def _cat(name: str, enum: type[StrEnum], description: str, *, nullable: bool = True) -> Column:
+    return Column(
+        name,
+        "category",
+        description,
+        required=not nullable,
+        nullable=nullable,
+        allowed=_values(enum),
+    )
+
+
+def _opt(name: str, kind: ColumnKind, description: str, **kwargs: object) -> Column:
+    return Column(name, kind, description, required=False, nullable=True, **kwargs)  # type: ignore[arg-type]
+
+
+CLIENTS = TableSchema(
+    "clients",
+    "One row per client (a company or person the firm serves or tries to win).",
+    (
+        Column("client_id", "id", "Unique client identifier.", unique=True),
+        _opt("name", "string", "Client's company or person name."),
+        _opt("region", "string", "Region the client is served from."),
+        _opt("industry", "string", "Client's industry (e.g. retail, FMCG, construction)."),
+        _opt("manager_id", "id", "Account manager responsible for the client.", references="managers"),
+        _opt("acquisition_channel", "string", "Marketing channel that brought the client."),
+        _opt("first_contact_date", "datetime", "Date of the first contact with the client."),
+        _cat("legal_status", enums.LegalStatus, "Legal / socio-economic status."),
+        _cat("behaviour", enums.Behaviour, "Behaviour type in the relationship."),
+        _cat("price_reaction", enums.PriceReaction, "Reaction to price."),
+        _cat("novelty_attitude", enums.NoveltyAttitude, "Attitude to new services."),
+        _cat("relation_to_firm", enums.RelationToFirm, "Relation to the firm as recorded in the CRM."),
+        _opt("relationship_programme", "bool", "Whether the client joined a relationship programme."),
+        _opt("referred_by", "id", "Client who referred this client.", references="clients"),
+    ),
+)
+
+MANAGERS = TableSchema(
+    "managers",
+    "One row per sales / account manager.",
+    (
+        Column("manager_id", "id", "Unique manager identifier.", unique=True),
+        _opt("name", "string", "Manager's name."),
+        _cat("role", enums.ManagerRole, "Hunter (wins clients), farmer (grows them) or universal."),
+        _opt("region", "string", "Region the manager covers."),
+        _opt("capacity", "int", "Largest number of clients the manager can serve.", minimum=1),
+        _opt("specialisation", "string", "Client type or industry the manager specialises in."),
+        _opt("hired_date", "datetime", "Date the manager joined."),
+    ),
+)
+
+CONTRACTS = TableSchema(
+    "contracts",
+    "Contract registry: one row per contract with its lifecycle dates.",
+    (
+        Column("contract_id", "id", "Contract code (unique number in the registry).", unique=True),
+        Column("client_id", "id", "Client the contract is with.", references="clients"),
+        _opt("manager_id", "id", "Sales manager who made the deal.", references="managers"),
+        _cat("status", enums.ContractStatus, "Lifecycle status.", nullable=False),
+        _cat("terms", enums.ContractTerms, "Standard terms or non-standard (needs legal approval)."),
+        _opt("legal_approved", "bool", "Whether legal approved non-standard terms."),
+        _opt("first_contact_date", "datetime", "First contact with the client about this deal."),
+        _opt("sent_date", "datetime", "Date the contract was sent to the client."),
+        _opt("signed_date", "datetime", "Date the signed contract came back."),
+        _opt("start_date", "datetime", "Date the contract takes effect."),
+        _opt("expiry_date", "datetime", "Date the contract ends."),
+        _opt("annual_value", "float", "Expected annual revenue under the contract.", minimum=0),
+        _opt("renewal_of", "id", "Contract this one renews.", references="contracts"),
+    ),
+    order_rules=(
+        OrderRule("first_contact_date", "sent_date"),
+        OrderRule("sent_date", "signed_date"),
+        OrderRule("start_date", "expiry_date", strict=True),
+    ),
+    required_when=(
+        RequiredWhen("sent_date", "status", ("sent", "signed", "active", "expired")),
+        RequiredWhen("signed_date", "status", ("signed", "active", "expired")),
+        RequiredWhen("start_date", "status", ("active", "expired")),
+        RequiredWhen("expiry_date", "status", ("active", "expired")),
+    ),
+)
+
+TRANSACTIONS = TableSchema(
+    "transactions",
+    "One row per order / shipment (negative revenue = return or credit note).",
+    (
+        Column("transaction_id", "id", "Unique order / shipment identifier.", unique=True),
+        Column("client_id", "id", "Client who placed the order.", references="clients"),
+        Column("date", "datetime", "Order / shipment date."),
+        Column("revenue", "float", "Revenue of the order; negative for a credit note."),
+        Column("variable_cost", "float", "Variable cost of fulfilling the order (carrier, fuel, handling)."),
+        _opt("manager_id", "id", "Manager credited with the order.", references="managers"),
+        _opt("contract_id", "id", "Contract the order was placed under.", references="contracts"),
+        _opt("service", "string", "Service line (e.g. FTL, LTL, warehousing)."),
+    ),
+)
+
+TOUCHPOINTS = TableSchema(
+    "touchpoints",
+    "One row per contact between the firm and a client.",
+    (
+        Column("touchpoint_id", "id", "Unique contact identifier.", unique=True),
+        Column("client_id", "id", "Client contacted.", references="clients"),
+        _opt("manager_id", "id", "Manager who made or took the contact.", references="managers"),
+        Column("timestamp", "datetime", "When the contact happened."),
+        _cat("channel", enums.TouchpointChannel, "Channel of the contact.", nullable=False),
+        _cat("kind", enums.TouchpointKind, "Purpose of the contact.", nullable=False),
+        _opt("duration_minutes", "float", "Time the contact took.", minimum=0),
+    ),
+)
+
+_FREIGHT_COLUMNS: tuple[Column, ...] = (
+    _opt("origin_warehouse", "string", "Location of the loading warehouses."),
+    _opt("cargo_description", "string", "What the cargo is."),
+    _opt("cargo_value_per_truck", "float", "Approximate value of the cargo in one truck.", minimum=0),
+    _opt("vehicle_type", "string", "Vehicle types required."),
+    _opt("temperature_regime", "string", "Temperature range required, if any (e.g. '+2..+8')."),
+    _opt("packaging", "string", "How goods are shipped: pallets, boxes, bulk."),
+    _opt("securing_required", "bool", "Whether cargo must be secured in the body."),
+    _opt("tent_removal_required", "bool", "Whether side/top loading with the tent removed is needed."),
+    _opt("armed_escort_required", "bool", "Whether an armed escort is needed."),
+    _opt("insurance_required", "bool", "Whether the cargo must be insured."),
+    _opt("payment_terms_days", "int", "Payment deferral the client asks for, in days.", minimum=0),
+    _opt("power_of_attorney", "string", "Power-of-attorney practice: originals, copies, none, with invoice."),
+    _opt("weekend_loading", "bool", "Whether loading on weekends is needed."),
+    _opt("order_lead_time_hours", "float", "How long before loading the order is placed.", minimum=0),
+    _opt("free_waiting_hours", "float", "Unpaid waiting time at loading/unloading.", minimum=0),
+    _opt("late_delivery_penalty", "float", "Penalty for late arrival or no-show.", minimum=0),
+    _opt("idle_time_penalty", "float", "Penalty for idle time at loading/unloading.", minimum=0),
+    _opt("extra_stop_cost", "float", "Price of extra loading points or services.", minimum=0),
+    _opt("tariff_change_mechanism", "string", "How and how often tariffs may change."),
+)
+
+#: Names of the 19 freight-request intake items, in questionnaire order.
+FREIGHT_REQUIREMENT_COLUMNS: tuple[str, ...] = tuple(c.name for c in _FREIGHT_COLUMNS)
+
+REQUESTS = TableSchema(
+    "requests",
+    "One row per incoming client request (commercial, service or complaint).",
+    (
+        Column("request_id", "id", "Unique request identifier.", unique=True),
+        Column("client_id", "id", "Client (or prospect) who sent the request.", references="clients"),
+        _opt("manager_id", "id", "Manager who handled the request.", references="managers"),
+        _cat("channel", enums.TouchpointChannel, "Channel the request came through."),
+        _cat("request_type", enums.RequestType, "Commercial, service or complaint.", nullable=False),
+        Column("received_at", "datetime", "When the request arrived."),
+        _opt("first_response_at", "datetime", "When the firm first answered."),
+        _opt("quoted_at", "datetime", "When a price quote was sent."),
+        _cat("outcome", enums.RequestOutcome, "Won, lost, declined or pending.", nullable=False),
+        _opt("quoted_value", "float", "Value of the quote.", minimum=0),
+        *_FREIGHT_COLUMNS,
+    ),
+    order_rules=(
+        OrderRule("received_at", "first_response_at"),
+        OrderRule("received_at", "quoted_at"),
+    ),
+)
+
+MARKETING_SPEND = TableSchema(
+    "marketing_spend",
+    "Marketing and sales expenses by period, channel and purpose.",
+    (
+        Column("spend_id", "id", "Unique spend line identifier.", unique=True),
+        Column("period", "datetime", "First day of the period the money was spent in."),
+        Column("channel", "string", "Marketing channel (e.g. exhibitions, search ads, cold calls)."),
+        _cat("purpose", enums.SpendPurpose, "Acquisition, retention or development.", nullable=False),
+        _opt("target_segment", "string", "Client segment the spend targeted, if any."),
+        Column("amount", "float", "Money spent.", minimum=0),
+    ),
+)
+
+SURVEYS = TableSchema(
+    "surveys",
+    "One row per satisfaction survey response.",
+    (
+        Column("response_id", "id", "Unique response identifier.", unique=True),
+        Column("client_id", "id", "Client who answered.", references="clients"),
+        Column("surveyed_at", "datetime", "When the client answered."),
+        _opt("nps_score", "int", "Likelihood to recommend, 0-10.", minimum=0, maximum=10),
+        _opt("csat_score", "int", "Overall satisfaction, 1-5.", minimum=1, maximum=5),
+    ),
+)
+
+SURVEY_DIMENSIONS = TableSchema(
+    "survey_dimensions",
+    "Expected vs perceived score per service dimension within a survey response.",
+    (
+        Column("response_id", "id", "Survey response the scores belong to.", references="surveys"),
+        Column("dimension", "string", "Service dimension (e.g. punctuality, communication)."),
+        Column("expected_score", "float", "What the client expected, 0-10.", minimum=0, maximum=10),
+        Column("perceived_score", "float", "What the client got, 0-10.", minimum=0, maximum=10),
+    ),
+)
+
+#: All table contracts by table name.
+SCHEMAS: dict[str, TableSchema] = {
+    s.name: s
+    for s in (
+        CLIENTS,
+        MANAGERS,
+        CONTRACTS,
+        TRANSACTIONS,
+        TOUCHPOINTS,
+        REQUESTS,
+        MARKETING_SPEND,
+        SURVEYS,
+        SURVEY_DIMENSIONS,
+    )
+}
+
+
+def get_schema(table: str | TableSchema) -> TableSchema:
+    """Return the schema of ``table`` (a name or a schema)."""
+    if isinstance(table, TableSchema):
+        return table
+    try:
+        return SCHEMAS[table]
+    except KeyError:
+        raise KeyError(f"unknown table {table!r}; known tables: {sorted(SCHEMAS)}") from None
