@@ -20,14 +20,21 @@ and into the client's totals.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from clientalytics.engine import (
+    TimeUnit,
+    check_columns,
+    check_time_unit,
+    period_index,
+    period_index_expr,
+    to_lazy,
+)
+from clientalytics.engine import collect as _collect
 from clientalytics.exceptions import ValidationError
-
-TimeUnit = Literal["D", "W", "M"]
 
 #: Columns of the frame returned by :func:`summarize`, in order.
 SUMMARY_COLUMNS = [
@@ -44,56 +51,13 @@ SUMMARY_COLUMNS = [
     "days_since_last_purchase",
 ]
 
-_EPOCH = dt.datetime(1970, 1, 1)
-_UNITS: tuple[str, ...] = ("D", "W", "M")
-
-
-def _period_index_expr(date_col: str, time_unit: TimeUnit) -> Any:
-    """Integer index of the period a date falls in (days, Monday weeks, or months)."""
-    if time_unit == "M":
-        return nw.col(date_col).dt.year() * 12 + nw.col(date_col).dt.month() - 1
-    day = (nw.col(date_col).dt.truncate("1d") - nw.lit(_EPOCH)).dt.total_seconds() // 86400
-    if time_unit == "W":
-        # 1970-01-01 was a Thursday; shifting by 3 days makes weeks start on Monday.
-        return (day + 3) // 7
-    return day
-
-
-def _period_index(moment: pd.Timestamp, time_unit: TimeUnit) -> int:
-    if time_unit == "M":
-        return moment.year * 12 + moment.month - 1
-    day = (moment.normalize() - pd.Timestamp(_EPOCH)).days
-    return (day + 3) // 7 if time_unit == "W" else day
-
-
-def _to_lazy(transactions: Any) -> Any:
-    try:
-        frame = nw.from_native(transactions)
-    except TypeError as exc:
-        raise ValidationError(
-            "transactions: expected a pandas, Polars, DuckDB (or other narwhals-supported) "
-            f"frame, got {type(transactions).__name__}"
-        ) from exc
-    return frame.lazy() if isinstance(frame, nw.DataFrame) else frame
-
-
-def _collect(frame: Any) -> pd.DataFrame:
-    collected = frame.collect() if hasattr(frame, "collect") else frame
-    out: pd.DataFrame = collected.to_pandas()
-    return out
-
 
 def _check_input(
     lazy: Any, columns: dict[str, str | None], observation_end: pd.Timestamp | None, date_col: str
 ) -> pd.Timestamp:
     """One pass over the data: required columns, nulls, and the observation end."""
-    present = set(lazy.collect_schema().names())
     needed = [c for c in columns.values() if c is not None]
-    missing = [c for c in needed if c not in present]
-    if missing:
-        raise ValidationError(
-            f"transactions: missing required column(s) {missing}; found {sorted(present)[:12]}"
-        )
+    check_columns(lazy, needed)
     checks = [nw.col(c).is_null().sum().alias(f"null:{c}") for c in needed]
     checks += [nw.len().alias("rows"), nw.col(date_col).max().alias("latest")]
     if observation_end is not None:
@@ -144,7 +108,7 @@ def _per_client(
     per_period = (
         lazy.select(
             nw.col(client_col).alias("client_id"),
-            _period_index_expr(date_col, time_unit).alias("period"),
+            period_index_expr(date_col, time_unit).alias("period"),
             nw.col(date_col).alias("date"),
             nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
             cost.cast(nw.Float64()).alias("cost"),
@@ -245,9 +209,8 @@ def summarize(
     ``lifetimes.utils.summary_data_from_transaction_data`` with ``freq`` equal to
     ``time_unit``.
     """
-    if time_unit not in _UNITS:
-        raise ValidationError(f"time_unit must be one of {list(_UNITS)}, got {time_unit!r}")
-    lazy = _to_lazy(transactions)
+    check_time_unit(time_unit)
+    lazy = to_lazy(transactions)
     columns = {"client": client_col, "date": date_col, "revenue": revenue_col, "cost": cost_col}
     end = _check_input(lazy, columns, _resolve_end(observation_end), date_col)
     raw = _per_client(
@@ -263,7 +226,7 @@ def summarize(
 
 def _finish(raw: pd.DataFrame, end: pd.Timestamp, time_unit: TimeUnit) -> pd.DataFrame:
     raw = raw.assign(client_id=raw["client_id"].astype(str)).set_index("client_id").sort_index()
-    end_period = _period_index(end, time_unit)
+    end_period = period_index(end, time_unit)
     first = raw["first_period"].astype("int64")
     n_periods = raw["n_periods"].astype("int64")
     first_purchase = pd.to_datetime(raw["first_purchase"]).astype("datetime64[ns]")
@@ -331,9 +294,8 @@ def calibration_holdout_split(
         When ``calibration_end`` is not before ``observation_end``, when either
         window has no order, and for the reasons of :func:`summarize`.
     """
-    if time_unit not in _UNITS:
-        raise ValidationError(f"time_unit must be one of {list(_UNITS)}, got {time_unit!r}")
-    lazy = _to_lazy(transactions)
+    check_time_unit(time_unit)
+    lazy = to_lazy(transactions)
     columns = {"client": client_col, "date": date_col, "revenue": revenue_col, "cost": cost_col}
     end = _check_input(lazy, columns, _resolve_end(observation_end), date_col)
     cal_end = _resolve_end(calibration_end)
@@ -356,7 +318,7 @@ def calibration_holdout_split(
     hold = _collect(
         holdout.select(
             nw.col(client_col).alias("client_id"),
-            _period_index_expr(date_col, time_unit).alias("period"),
+            period_index_expr(date_col, time_unit).alias("period"),
             nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
         )
         .filter(nw.col("revenue") >= 0)
@@ -374,7 +336,5 @@ def calibration_holdout_split(
     out = calibration.join(hold, how="left")
     out["frequency_holdout"] = out["frequency_holdout"].fillna(0).astype("int64")
     out["monetary_value_holdout"] = out["monetary_value_holdout"].astype(float).fillna(0.0)
-    out["duration_holdout"] = float(
-        _period_index(end, time_unit) - _period_index(cal_end, time_unit)
-    )
+    out["duration_holdout"] = float(period_index(end, time_unit) - period_index(cal_end, time_unit))
     return out
