@@ -103,9 +103,9 @@ def period_index(moment: pd.Timestamp, time_unit: TimeUnit) -> int:
 def period_start(index: int | pd.Series, time_unit: TimeUnit) -> Any:
     """First day of the period with the given index (inverse of :func:`period_index`)."""
     if time_unit == "M":
-        years, months = divmod(index, 12)
         if isinstance(index, pd.Series):
+            years, months = index // 12, index % 12
             return pd.to_datetime(pd.DataFrame({"year": years, "month": months + 1, "day": 1}))
-        return pd.Timestamp(year=int(years), month=int(months) + 1, day=1)
+        return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
     days = index * 7 - 3 if time_unit == "W" else index
     return pd.Timestamp(_EPOCH) + pd.to_timedelta(days, unit="D")
