@@ -1,0 +1,1 @@
+"""Client segmentation: RFM scores and segments, relation to the firm, ABC/XYZ, pyramid."""
