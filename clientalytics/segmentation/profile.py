@@ -80,9 +80,7 @@ def segment_summary(
         raise ValidationError(
             f"summary: {len(missing)} segmented client(s) missing, e.g. {missing[:3].tolist()}"
         )
-    frame = summary.loc[segments.index, ["n_orders", "total_revenue", "total_margin"]].astype(
-        float
-    )
+    frame = summary.loc[segments.index, ["n_orders", "total_revenue", "total_margin"]].astype(float)
     frame["segment"] = segments.to_numpy()
     if isinstance(segments.dtype, pd.CategoricalDtype):
         frame["segment"] = pd.Categorical(frame["segment"], dtype=segments.dtype)

@@ -31,7 +31,9 @@ def _quantile_scores(values: pd.Series, bins: int) -> pd.Series:
     return pd.Series(np.minimum(scores, bins), index=values.index, dtype="int64")
 
 
-def _edge_scores(values: pd.Series, edges: Sequence[float], bins: int, *, lower_is_better: bool):
+def _edge_scores(
+    values: pd.Series, edges: Sequence[float], bins: int, *, lower_is_better: bool
+) -> pd.Series:
     """Score against fixed cut points; a value on an edge gets the better score."""
     cuts = np.asarray(edges, dtype=float)
     if len(cuts) != bins - 1 or not np.all(np.isfinite(cuts)) or np.any(np.diff(cuts) <= 0):
@@ -130,7 +132,9 @@ def rfm_scores(
             f"frequency_col must be 'n_orders' or 'frequency', got {frequency_col!r}"
         )
     if monetary_col not in _MONETARY:
-        raise ValidationError(f"monetary_col must be one of {list(_MONETARY)}, got {monetary_col!r}")
+        raise ValidationError(
+            f"monetary_col must be one of {list(_MONETARY)}, got {monetary_col!r}"
+        )
     unknown = set(edges or {}) - {"R", "F", "M"}
     if unknown:
         raise ValidationError(f"edges keys must be 'R', 'F' or 'M', got {sorted(unknown)}")

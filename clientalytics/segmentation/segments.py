@@ -122,7 +122,9 @@ class SegmentMap(BaseModel):
         try:
             import yaml
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("reading a segment map from YAML needs PyYAML: pip install pyyaml") from exc
+            raise ImportError(
+                "reading a segment map from YAML needs PyYAML: pip install pyyaml"
+            ) from exc
         try:
             config = yaml.safe_load(text)
         except yaml.YAMLError as exc:
