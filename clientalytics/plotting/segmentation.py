@@ -188,6 +188,7 @@ def plot_abc_xyz(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
             ha="center",
             va="center",
             fontsize=8,
+            color="white" if v > 0.6 * float(data.max()) else "black",
         )
     ax.set_xticks(range(3), ["X stable", "Y variable", "Z erratic"])
     ax.set_yticks(range(3), ["A", "B", "C"])
@@ -214,7 +215,7 @@ def plot_pyramid(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     tiers = list(summary.index)
     for level, tier in enumerate(reversed(tiers)):
         row = summary.loc[tier]
-        width = 0.15 + 0.85 * (level + 1) / len(tiers)
+        width = 0.15 + 0.85 * (len(tiers) - level) / len(tiers)
         ax.barh(level, width, left=-width / 2, height=0.9, color=_TIER_COLOURS.get(tier, _BLUE))
         ax.text(
             0,
@@ -267,5 +268,5 @@ def plot_golden(table: pd.DataFrame, *, top: int = 20, ax: Axes | None = None) -
     ax.invert_yaxis()
     ax.set_xlabel("score")
     ax.set_title(f"Top {len(shown)} clients: what makes the score")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax

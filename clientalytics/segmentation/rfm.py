@@ -99,7 +99,8 @@ def rfm_scores(
         - ``monetary``: the M measure (``monetary_col``);
         - ``R``, ``F``, ``M``: integer scores in ``1..bins``; the most recent, most
           frequent and highest-spending clients get ``bins``;
-        - ``RFM``: the three scores as a string, e.g. ``"545"``;
+        - ``RFM``: the three scores as a string, e.g. ``"545"`` (joined by ``-``
+          when ``bins >= 10``, e.g. ``"10-3-7"``);
         - ``rfm_score``: ``R + F + M``.
 
     Raises
@@ -111,7 +112,7 @@ def rfm_scores(
     Warns
     -----
     DataQualityWarning
-        When a dimension uses fewer than ``bins`` distinct scores (few distinct
+        When a quantile-scored dimension uses fewer than ``bins`` distinct scores (few distinct
         values, e.g. most clients with one order, or a single client).
 
     Notes
@@ -157,8 +158,8 @@ def rfm_scores(
     for dim, values in measures.items():
         if edges is not None and dim in edges:
             scores[dim] = _edge_scores(values, edges[dim], bins, lower_is_better=dim == "R")
-        else:
-            scores[dim] = _quantile_scores(-values if dim == "R" else values, bins)
+            continue
+        scores[dim] = _quantile_scores(-values if dim == "R" else values, bins)
         used_levels = scores[dim].nunique()
         if used_levels < bins:
             warnings.warn(
@@ -179,7 +180,8 @@ def rfm_scores(
         },
         index=summary.index,
     )
-    out["RFM"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
+    sep = "" if bins < 10 else "-"
+    out["RFM"] = out["R"].astype(str) + sep + out["F"].astype(str) + sep + out["M"].astype(str)
     out["rfm_score"] = (out["R"] + out["F"] + out["M"]).astype("int64")
     out.index.name = "client_id"
     return out
