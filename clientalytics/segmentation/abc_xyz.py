@@ -287,13 +287,16 @@ def xyz_classes(
     series["revenue"] = series["revenue"].clip(lower=0.0)
     grouped = series.groupby("client_id", sort=True)
     total = grouped["revenue"].sum()
-    total_sq = grouped["revenue"].apply(lambda v: float(np.sum(np.square(v))))
     client_first = grouped["period"].min()
     begin = client_first if since == "first_purchase" else pd.Series(first_p, index=total.index)
     periods = (last_p - begin + 1).astype("int64")
     mean = total / periods
-    variance = np.maximum(total_sq / periods - np.square(mean), 0.0)
-    std = np.sqrt(variance)
+    # two-pass variance: observed periods' squared deviations, plus empty periods at 0
+    deviation = series["revenue"] - series["client_id"].map(mean)
+    observed_sq = (deviation**2).groupby(series["client_id"]).sum()
+    observed_n = grouped.size()
+    variance = (observed_sq + (periods - observed_n) * mean**2) / periods
+    std = np.sqrt(np.maximum(variance, 0.0))
     cv = np.where(mean > 0, std / mean.where(mean > 0, 1.0), 0.0)
     cv = np.where(std <= 1e-12 * np.maximum(mean, 1.0), 0.0, cv)
     short = periods < min_periods
