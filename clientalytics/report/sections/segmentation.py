@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from clientalytics.clientbase import ClientBase
+from clientalytics.exceptions import ValidationError
 from clientalytics.plotting.segmentation import (
     plot_abc_xyz,
     plot_golden,
@@ -123,14 +124,18 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     )
     section.blocks.append(table_to_html(counts))
     section.blocks.append(heading("New vs permanent x valuable vs low-value"))
-    matrix = client_matrix(summary, relation)
-    section.blocks.append(
-        paragraph(
-            f"Valuable = mean order value at or above the median "
-            f"({float(matrix['threshold'].iloc[0]):,.2f}) of new and permanent clients."
+    try:
+        matrix = client_matrix(summary, relation)
+    except ValidationError as exc:
+        section.blocks.append(paragraph(f"Not shown: {exc}"))
+    else:
+        section.blocks.append(
+            paragraph(
+                f"Valuable = mean order value at or above the median "
+                f"({float(matrix['threshold'].iloc[0]):,.2f}) of new and permanent clients."
+            )
         )
-    )
-    section.blocks.append(table_to_html(matrix.drop(columns="threshold"), index=False))
+        section.blocks.append(table_to_html(matrix.drop(columns="threshold"), index=False))
 
     abc = abc_classes(summary, by="total_revenue")
     xyz = xyz_classes(
