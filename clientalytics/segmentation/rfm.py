@@ -26,7 +26,8 @@ _MONETARY = ("total_revenue", "total_margin", "mean_margin", "monetary_value")
 
 def _quantile_scores(values: pd.Series, bins: int) -> pd.Series:
     """Score ``1 + floor(bins * share of clients with a strictly smaller value)``."""
-    position = min_rank_position(values).to_numpy()
+    # rounding makes ties robust to the summation order of different engines
+    position = min_rank_position(values.round(6)).to_numpy()
     scores = 1 + np.floor(bins * position + 1e-12).astype("int64")
     return pd.Series(np.minimum(scores, bins), index=values.index, dtype="int64")
 
@@ -124,7 +125,9 @@ def rfm_scores(
     depends on row order. With many ties fewer than ``bins`` scores are used: if 70 %
     of clients ordered once, they all get F = 1 and the next group starts at
     ``1 + floor(bins * 0.7)``. A single client, or clients that are all equal, get
-    score 1. Fixed edges: a value lying exactly on an edge gets the better score.
+    score 1. Values are compared rounded to 6 decimals, so sums that differ only by
+    floating-point noise (e.g. from another engine) tie. Fixed edges: a value lying
+    exactly on an edge gets the better score.
     """
     if not isinstance(bins, int | np.integer) or bins < 2:
         raise ValidationError(f"bins must be an integer >= 2, got {bins!r}")
