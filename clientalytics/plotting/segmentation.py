@@ -215,12 +215,12 @@ def plot_pyramid(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     tiers = list(summary.index)
     for level, tier in enumerate(reversed(tiers)):
         row = summary.loc[tier]
-        width = 0.15 + 0.85 * (len(tiers) - level) / len(tiers)
+        width = 0.4 + 0.6 * (len(tiers) - level) / len(tiers)
         ax.barh(level, width, left=-width / 2, height=0.9, color=_TIER_COLOURS.get(tier, _BLUE))
         ax.text(
             0,
             level,
-            f"{tier}: {int(row['clients'])} clients ({row['client_share']:.0%}), "
+            f"{tier}\n{int(row['clients'])} clients ({row['client_share']:.0%}), "
             f"{row['value_share']:.0%} of value",
             ha="center",
             va="center",
