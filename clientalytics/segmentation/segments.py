@@ -191,8 +191,8 @@ def rfm_segments(
     Raises
     ------
     ValidationError
-        Missing score columns, scores outside ``1..segment_map.bins``, or an
-        invalid map.
+        Missing score columns, scores outside ``1..segment_map.bins``, scores from
+        :func:`rfm_scores` with another ``bins`` than the map's, or an invalid map.
 
     Notes
     -----
@@ -203,6 +203,12 @@ def rfm_segments(
     chosen = DEFAULT_SEGMENT_MAP if segment_map is None else segment_map
     if isinstance(chosen, dict):
         chosen = SegmentMap.from_dict(chosen)
+    scale = scores.attrs.get("bins")
+    if scale is not None and int(scale) != chosen.bins:
+        raise ValidationError(
+            f"scores are on a 1..{scale} scale but the segment map is written for "
+            f"bins={chosen.bins}; pass a map with bins={scale}"
+        )
     missing = [c for c in ("R", "F", "M") if c not in scores.columns]
     if missing:
         raise ValidationError(f"scores: missing column(s) {missing}; pass the rfm_scores output")

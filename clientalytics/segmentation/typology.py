@@ -179,6 +179,13 @@ def relation_to_firm(
         if col not in summary.columns:
             raise ValidationError(f"summary: missing required column {col!r}")
     check_finite(summary, ["n_orders"], table="summary")
+    for col in ("first_purchase", "last_purchase"):
+        missing_dates = pd.to_datetime(summary[col]).isna()
+        if missing_dates.any():
+            raise ValidationError(
+                f"summary: column {col!r} has {int(missing_dates.sum())} missing date(s) "
+                f"(clients {summary.index[missing_dates][:3].tolist()})"
+            )
     ordering = summary.index.astype(str)
     known: set[str] = set(ordering)
     for name, table in (

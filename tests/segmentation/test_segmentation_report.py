@@ -126,3 +126,12 @@ def test_plots_draw_on_given_axes(sample):
     assert plot_segments(profile).figure is not fig
     with pytest.raises(ValidationError, match="missing column"):
         plot_pareto(pd.DataFrame({"x": [1]}))
+
+
+def test_incomplete_clv_in_context_is_not_used(sample):
+    context: dict[str, object] = {}
+    build_section(sample, context)
+    summary = context["summary"]
+    partial = pd.DataFrame({"clv": 1.0}, index=summary.index[:10])
+    html = "".join(build_section(sample, {"summary": summary, "clv": partial}).blocks)
+    assert f"miss {len(summary) - 10:,} client(s)" in html and "contrib_clv" not in html

@@ -167,3 +167,14 @@ def test_segment_summary_rejects_unknown_clients():
     s = make_summary([1, 2], [1, 1], [1.0, 2.0])
     with pytest.raises(ValidationError, match="1 segmented client"):
         segment_summary(pd.Series(["A", "B", "A"], index=["c00", "c01", "x"]), s)
+
+
+def test_map_for_another_scale_is_refused():
+    s = make_summary(range(9), range(1, 10), range(9))
+    scores = rfm_scores(s, bins=3)
+    with pytest.raises(
+        ValidationError, match=r"1\.\.3 scale but the segment map is written for bins=5"
+    ):
+        rfm_segments(scores)
+    three = {"bins": 3, "rules": [{"name": "Top", "r": [3, 3]}]}
+    assert rfm_segments(scores, segment_map=three).value_counts()["Top"] == 3

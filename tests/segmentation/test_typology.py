@@ -132,3 +132,10 @@ def test_value_class_and_matrix_hand_computed():
         value_class(s, by="size")
     with pytest.raises(ValidationError, match="no client with orders"):
         client_matrix(s, relation, relations=("lost",))
+
+
+def test_missing_purchase_dates_raise():
+    s = _summary()
+    s.loc["new", "first_purchase"] = pd.NaT
+    with pytest.raises(ValidationError, match=r"'first_purchase' has 1 missing date.*'new'"):
+        relation_to_firm(s, observation_end=END)

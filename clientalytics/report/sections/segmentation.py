@@ -79,6 +79,16 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         context["summary"] = summary
     clv = _clv_frame(context)
     section = ReportSection(title="Segmentation and golden clients", key="segmentation")
+    if clv is not None:
+        uncovered = summary.index.difference(clv.index)
+        if len(uncovered) or not clv.loc[summary.index, "clv"].notna().all():
+            section.blocks.append(
+                paragraph(
+                    f"Note: the lifetime values from an earlier section miss "
+                    f"{len(uncovered):,} client(s) or hold missing values; they are not used here."
+                )
+            )
+            clv = None
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
