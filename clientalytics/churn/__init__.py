@@ -19,6 +19,7 @@ from clientalytics.churn.evaluation import (
     churn_feature_importance,
     evaluate_churn,
     gains_table,
+    temporal_cutoffs,
     temporal_split,
     top_share_capture,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "churn_risk_list",
     "evaluate_churn",
     "gains_table",
+    "temporal_cutoffs",
     "temporal_split",
     "top_share_capture",
 ]

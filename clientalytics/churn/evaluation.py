@@ -282,3 +282,62 @@ def churn_feature_importance(
         index=pd.Index([str(c) for c in X.columns], name="feature"),
     )
     return out.sort_values("importance", ascending=False)
+
+
+def temporal_cutoffs(
+    observation_end: pd.Timestamp | str,
+    *,
+    first_date: pd.Timestamp | str,
+    horizon: int = 6,
+    n_train: int = 6,
+    step: int = 3,
+    warm_up: int = 6,
+) -> tuple[list[pd.Timestamp], pd.Timestamp]:
+    """Choose training cutoffs and a later test cutoff without label overlap.
+
+    The test cutoff is the latest one whose label window fits before the
+    observation end (``observation_end - horizon`` months). Training cutoffs go
+    back every ``step`` months from ``horizon`` months before the test cutoff, so
+    the last training label window ends where the test one starts.
+
+    Parameters
+    ----------
+    observation_end : timestamp
+        Last observed day.
+    first_date : timestamp
+        First order date; cutoffs leave ``warm_up`` months of history after it.
+    horizon : int
+        Label window in months.
+    n_train : int
+        Largest number of training cutoffs.
+    step : int
+        Months between training cutoffs.
+    warm_up : int
+        Months of history required before the first cutoff.
+
+    Returns
+    -------
+    train_cutoffs : list of Timestamp
+        In increasing order.
+    test_cutoff : Timestamp
+
+    Raises
+    ------
+    ValidationError
+        When the window is too short for one training and one test cutoff.
+    """
+    end = pd.Timestamp(observation_end).normalize()
+    earliest = pd.Timestamp(first_date).normalize() + pd.DateOffset(months=warm_up)
+    test = end - pd.DateOffset(months=horizon)
+    train: list[pd.Timestamp] = []
+    moment = test - pd.DateOffset(months=horizon)
+    while moment >= earliest and len(train) < n_train:
+        train.append(pd.Timestamp(moment))
+        moment = moment - pd.DateOffset(months=step)
+    if not train:
+        raise ValidationError(
+            f"the data from {pd.Timestamp(first_date).date()} to {end.date()} is too short for "
+            f"a {horizon}-month label window with {warm_up} months of history: need about "
+            f"{2 * horizon + warm_up} months"
+        )
+    return sorted(train), pd.Timestamp(test)
