@@ -1,0 +1,1 @@
+"""Marketing economics: NMC, marketing ROS and ROI, client profitability, investment strategies."""
