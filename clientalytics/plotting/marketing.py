@@ -45,10 +45,10 @@ def plot_nmc_waterfall(
     -------
     Axes
     """
-    values = metrics.loc[row] if isinstance(metrics, pd.DataFrame) else metrics
-    sales = float(values["sales"])
-    margin = float(values["gross_margin"])
-    spend = float(values["marketing_expenses"])
+    values = metrics.loc[[row]].iloc[0] if isinstance(metrics, pd.DataFrame) else metrics
+    sales, margin, spend = (
+        float(v) for v in values[["sales", "gross_margin", "marketing_expenses"]].to_numpy()
+    )
     nmc = margin - spend
     ax = _axes(ax)
     labels = ["Sales", "Variable cost", "Gross margin", "Marketing & sales", "NMC"]
