@@ -39,6 +39,7 @@ __all__ = [
     "MarketingAnalysis",
     "analyse_marketing",
     "market_model_from_history",
+    "value_groups",
 ]
 
 #: Illustrative cost of one contact per channel; set your own from staff time and rates.
@@ -52,6 +53,54 @@ DEFAULT_TOUCHPOINT_COSTS: dict[str, float] = {
 }
 #: Illustrative cost of handling one request per type; set your own.
 DEFAULT_REQUEST_COSTS: dict[str, float] = {"commercial": 25.0, "service": 12.0, "complaint": 45.0}
+
+
+def value_groups(
+    transactions: pd.DataFrame,
+    *,
+    margin_share: float = 0.8,
+    labels: tuple[str, str] = ("valuable", "low_value"),
+) -> pd.Series:
+    """Split buying clients into valuable and low-value by their share of total margin.
+
+    Clients are ranked by margin (revenue − variable cost); the smallest set of
+    top clients that together earn ``margin_share`` of the positive margin is
+    "valuable" (the A of an ABC analysis), the rest "low_value".
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Columns ``client_id``, ``revenue``, ``variable_cost``.
+    margin_share : float, default 0.8
+        Share of the total margin the valuable clients earn, in (0, 1].
+    labels : tuple of str
+        Names of the two groups.
+
+    Returns
+    -------
+    Series
+        client_id -> group label, named ``"value_group"``.
+    """
+    if not 0 < margin_share <= 1:
+        raise ValidationError(f"margin_share must lie in (0, 1], got {margin_share}")
+    margin = (
+        (
+            transactions["revenue"].astype("float64")
+            - transactions["variable_cost"].astype("float64")
+        )
+        .groupby(client_ids(transactions["client_id"]).to_numpy())
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
+    positive = margin.clip(lower=0.0)
+    total = float(positive.sum())
+    before = positive.cumsum() - positive
+    valuable = (before < margin_share * total) & (positive > 0) if total > 0 else positive > 0
+    out = pd.Series(
+        np.where(valuable, labels[0], labels[1]), index=margin.index, name="value_group"
+    )
+    out.index.name = "client_id"
+    return out
 
 
 @dataclass(frozen=True)
