@@ -39,7 +39,10 @@ class SpendAllocation:
     ----------
     lines : DataFrame
         One row per spend line: ``spend_id``, ``period`` (pandas Period),
-        ``channel``, ``purpose``, ``target_segment``, ``amount``, ``n_clients``
+        ``channel``, ``purpose``, ``target_segment``, ``targeting`` (``"applied"``
+        when the line went only to its target segment, ``"not_matched"`` when its
+        target is not one of the segment labels given, so it went to all eligible
+        clients, ``"none"`` without a target), ``amount``, ``n_clients``
         (clients that received a share), ``allocated``, ``unallocated`` (the two
         add up to ``amount``) and ``reason`` (why money stayed unallocated; empty
         when none did).
@@ -144,9 +147,10 @@ def allocate_marketing_spend(
         Columns ``client_id`` and ``date``; they tell when a client was on the books.
     segments : Series or str, optional
         Segment of each client (client_id -> label, or a column of ``clients``).
-        Spend lines with a ``target_segment`` then go only to clients of that
-        segment. Without it, ``target_segment`` is not used and the line goes to
-        all clients of its channel / period.
+        Spend lines whose ``target_segment`` is one of these labels then go only
+        to clients of that segment. Other targets (e.g. "all clients", or any
+        target when no segments are given) are not applied: the line goes to all
+        eligible clients and ``lines.targeting`` says ``"not_matched"``.
     period_freq : str, default "M"
         Length of a spend period as a pandas period alias ("M", "Q", "W", "Y").
     acquired_on : {"first_contact_date", "first_purchase"}
@@ -212,7 +216,11 @@ def allocate_marketing_spend(
         }
     )
     lines["target_segment"] = lines["target_segment"].where(lines["target_segment"].notna(), None)
-    targeted = lines["target_segment"].notna() & (labels is not None)
+    known = set(labels.dropna()) if labels is not None else set()
+    targeted = lines["target_segment"].isin(known) & lines["target_segment"].notna()
+    lines["targeting"] = np.where(
+        targeted, "applied", np.where(lines["target_segment"].notna(), "not_matched", "none")
+    )
 
     # Candidates for acquisition lines: (client, period, channel).
     acq_dates = _acquisition_dates(clients, first_purchase, acquired_on)
@@ -262,8 +270,9 @@ def allocate_marketing_spend(
     cand = pd.concat(parts, ignore_index=True)[["line", "client_id"]]
     if labels is not None:
         cand["segment"] = labels.reindex(cand["client_id"].to_numpy()).to_numpy()
+        applied = targeted.to_numpy()[cand["line"].to_numpy()]
         target = lines["target_segment"].to_numpy()[cand["line"].to_numpy()]
-        keep = pd.isna(target) | (cand["segment"].to_numpy() == target)
+        keep = ~applied | (cand["segment"].to_numpy() == target)
         cand = cand.loc[keep]
     counts = cand.groupby("line").size().reindex(lines["line"], fill_value=0).to_numpy()
     lines["n_clients"] = counts.astype("int64")

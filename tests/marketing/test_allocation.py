@@ -39,7 +39,7 @@ def test_target_segment_without_clients_is_reported(
     tiny_spend, tiny_clients, tiny_transactions, tiny_segments
 ):
     spend = tiny_spend.copy()
-    spend.loc[5, "target_segment"] = "platinum"
+    spend.loc[5, "target_segment"] = "silver"  # no silver client on the books in March
     alloc = allocate_marketing_spend(spend, tiny_clients, tiny_transactions, segments=tiny_segments)
     assert alloc.unallocated_total == pytest.approx(90.0)
     row = alloc.unallocated.set_index("spend_id").loc["s6"]
@@ -113,3 +113,15 @@ def test_money_is_conserved(amounts, months, channels, purposes):
     lines = alloc.lines
     assert (lines.loc[lines["n_clients"] == 0, "allocated"] == 0).all()
     assert (lines.loc[lines["n_clients"] > 0, "unallocated"] == 0).all()
+
+
+def test_unknown_target_label_is_spread_and_flagged(
+    tiny_spend, tiny_clients, tiny_transactions, tiny_segments
+):
+    spend = tiny_spend.copy()
+    spend.loc[5, "target_segment"] = "all clients"
+    alloc = allocate_marketing_spend(spend, tiny_clients, tiny_transactions, segments=tiny_segments)
+    line = alloc.lines.set_index("spend_id").loc["s6"]
+    assert line["targeting"] == "not_matched"
+    assert line["allocated"] == pytest.approx(40.0)
+    assert alloc.lines.set_index("spend_id").loc["s5", "targeting"] == "none"
