@@ -82,7 +82,7 @@ class GoldenRanking:
         )
 
 
-def client_activity(
+def value_trend(
     transactions: Any,
     *,
     observation_end: pd.Timestamp | str | dt.date | None = None,
@@ -237,7 +237,7 @@ def rank_golden_clients(
     ----------
     transactions : DataFrame-like
         Transactions in any engine; current margin, growth and tenure come from
-        :func:`client_activity`.
+        :func:`value_trend`.
     clv : DataFrame or Series, optional
         Predicted lifetime value per client id (column ``clv_col``).
     outlook : DataFrame or Series, optional
@@ -255,7 +255,7 @@ def rank_golden_clients(
     top_k : int, optional
         Golden = the top ``top_k`` not loss-making clients instead.
     observation_end, window_days, client_col, date_col, revenue_col, cost_col
-        As for :func:`client_activity`.
+        As for :func:`value_trend`.
 
     Returns
     -------
@@ -290,7 +290,7 @@ def rank_golden_clients(
         if any(not np.isfinite(w) or w < 0 for w in weights.values()):
             raise ValidationError(f"weights must be finite and >= 0, got {dict(weights)}")
         chosen.update(weights)
-    activity = client_activity(
+    activity = value_trend(
         transactions,
         observation_end=observation_end,
         window_days=window_days,

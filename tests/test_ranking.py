@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientalytics import ValidationError
-from clientalytics.ranking import client_activity, rank_golden_clients
+from clientalytics.ranking import value_trend, rank_golden_clients
 
 END = "2025-01-01"
 
@@ -35,7 +35,7 @@ def _tx():
 
 
 def test_activity_hand_computed():
-    act = client_activity(_tx(), observation_end=END)
+    act = value_trend(_tx(), observation_end=END)
     assert act["margin"].to_dict() == {"a": 200.0, "b": 50.0, "c": -50.0}
     assert act.loc["a", "growth"] == pytest.approx((300 - 100) / 400)
     assert act.loc["b", "growth"] == pytest.approx((200 - 400) / 600)
