@@ -76,7 +76,9 @@ class BetaGeoBetaBinomModel(TransactionModel):
         return np.asarray(np.exp(np.minimum(log_alive, 0.0)), dtype=np.float64)
 
     @staticmethod
-    def _alive_path(gamma: float, delta: float, start: FloatArray, m: float) -> FloatArray:
+    def _alive_path(
+        gamma: float, delta: float, start: FloatArray, m: FloatArray | float
+    ) -> FloatArray:
         """Return the expected alive opportunities between ``start`` and ``start + m``.
 
         ``delta/(gamma-1) * G(gamma+delta)/G(1+delta) * [ratio(start) - ratio(start+m)]``

@@ -82,15 +82,11 @@ class GammaGammaModel:
         self, summary: pd.DataFrame, sample_weight: ArrayLike | None
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         data = check_summary(summary, columns=("frequency",))
-        raw = (
-            pd.to_numeric(summary.get("monetary_value"), errors="coerce")
-            if ("monetary_value" in summary.columns)
-            else None
-        )
-        if raw is None:
+        if "monetary_value" not in summary.columns:
             raise ValidationError(
                 "summary: missing column(s) ['monetary_value'] needed by the Gamma-Gamma model"
             )
+        raw = pd.to_numeric(summary["monetary_value"], errors="coerce")
         weight = check_sample_weight(sample_weight, len(summary))
         x = data["frequency"].to_numpy()
         m = raw.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -134,7 +134,7 @@ class ShiftedBetaGeometricModel:
         return float(self.params_["alpha"]), float(self.params_["beta"])
 
     def survival(self, periods: ArrayLike) -> FloatArray:
-        """Return the share of the cohort still active at the start of each period ``t`` (S(0) = 1)."""
+        """Return the share of the cohort active at the start of period ``t`` (S(0) = 1)."""
         alpha, beta = self._params()
         t = np.asarray(periods, dtype=np.float64)
         if np.any(t < 0) or np.any(~np.isfinite(t)):
@@ -142,7 +142,7 @@ class ShiftedBetaGeometricModel:
         return np.asarray(np.exp(betaln(alpha, beta + t) - betaln(alpha, beta)))
 
     def retention_rate(self, periods: ArrayLike) -> FloatArray:
-        """Return the share of clients active in period ``t - 1`` who renew for period ``t`` (t >= 1)."""
+        """Return the share of clients of period ``t - 1`` who renew for period ``t >= 1``."""
         alpha, beta = self._params()
         t = np.asarray(periods, dtype=np.float64)
         if np.any(t < 1) or np.any(~np.isfinite(t)):
