@@ -14,6 +14,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from sklearn.base import BaseEstimator
 
 from clientalytics.clv._data import check_sample_weight, check_summary, compress
 from clientalytics.clv._optimize import minimize_log_params
@@ -24,7 +25,7 @@ FloatArray = NDArray[np.float64]
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
 
 
-class TransactionModel:
+class TransactionModel(BaseEstimator):
     """Base class of the models of repeat-purchase counts and customer dropout.
 
     Subclasses define the parameter names, the per-history log-likelihood, the
@@ -176,6 +177,7 @@ class TransactionModel:
         self.log_likelihood_ = float(w @ ll)
         self.n_clients_ = total
         self.n_distinct_histories_ = packed.n_distinct
+        self.T_max_ = float(T.max())
         k = len(self.param_names)
         self.aic_ = 2 * k - 2 * self.log_likelihood_
         self.bic_ = k * np.log(total) - 2 * self.log_likelihood_
@@ -227,6 +229,37 @@ class TransactionModel:
         return self._score_distinct(summary, "purchases", t).rename("expected_purchases")
 
     predict = expected_purchases
+
+    def expected_purchases_path(self, summary: pd.DataFrame, *, times: ArrayLike) -> FloatArray:
+        """Return cumulative expected purchases of each client at several horizons.
+
+        Each distinct history is evaluated once, which makes scoring large bases fast.
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            Client histories (``frequency``, ``recency``, ``T``).
+        times : array-like
+            Increasing horizons in the summary's time unit.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(summary), len(times))``; column ``j`` is the expected number
+            of purchases in ``(T, T + times[j]]``.
+        """
+        params = self._check_fitted()
+        horizons = [self._check_horizon(t) for t in np.asarray(times, dtype=np.float64)]
+        data = self._prepared(summary)
+        packed = compress(
+            data["frequency"].to_numpy(), data["recency"].to_numpy(), data["T"].to_numpy()
+        )
+        cx, ctx, cT = packed.columns
+        out = np.empty((packed.n_distinct, len(horizons)))
+        with np.errstate(all="ignore"):
+            for j, t in enumerate(horizons):
+                out[:, j] = self._conditional_expected(params, t, cx, ctx, cT)
+        return out[packed.inverse]
 
     def probability_alive(self, summary: pd.DataFrame) -> pd.Series:
         """Probability that each client is still active at the end of observation.
@@ -295,9 +328,3 @@ class TransactionModel:
         rng = np.random.default_rng(random_state)
         x, tx = self._simulate(params, ages, rng)
         return pd.DataFrame({"frequency": x, "recency": tx, "T": ages})
-
-    def __repr__(self) -> str:
-        if hasattr(self, "params_"):
-            shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-            return f"{type(self).__name__}({shown})"
-        return f"{type(self).__name__}(penalizer_coef={self.penalizer_coef})"

@@ -40,6 +40,8 @@ class BetaGeoModel(TransactionModel):
         Number of clients (sum of weights) fitted.
     n_distinct_histories_ : int
         Number of distinct ``(frequency, recency, T)`` rows the likelihood was evaluated on.
+    T_max_ : float
+        Largest client age ``T`` in the fitted summary (used by the diagnostic matrices).
 
     Examples
     --------

@@ -35,7 +35,7 @@ class BetaGeoBetaBinomModel(TransactionModel):
     params_ : pandas.Series
         Fitted ``alpha``, ``beta`` (purchase probability) and ``gamma``, ``delta``
         (dropout probability).
-    log_likelihood_, aic_, bic_, n_clients_, n_distinct_histories_
+    log_likelihood_, aic_, bic_, n_clients_, n_distinct_histories_, T_max_
         As in :class:`~clientalytics.clv.beta_geo.BetaGeoModel`.
     """
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
+from sklearn.base import BaseEstimator
 
 from clientalytics.clv._data import check_sample_weight, check_summary, compress
 from clientalytics.clv._optimize import minimize_log_params
@@ -43,7 +44,7 @@ def _log_likelihood(params: FloatArray, x: FloatArray, m: FloatArray) -> FloatAr
     )
 
 
-class GammaGammaModel:
+class GammaGammaModel(BaseEstimator):
     """Gamma-Gamma model of the expected value of a client's future purchases.
 
     Parameters
@@ -214,9 +215,3 @@ class GammaGammaModel:
             data.loc[rows, "monetary_value"].to_numpy(),
         )
         return pd.Series(ll, index=summary.index[rows.to_numpy()], name="log_likelihood")
-
-    def __repr__(self) -> str:
-        if hasattr(self, "params_"):
-            shown = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
-            return f"GammaGammaModel({shown})"
-        return f"GammaGammaModel(penalizer_coef={self.penalizer_coef})"

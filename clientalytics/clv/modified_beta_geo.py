@@ -31,7 +31,7 @@ class ModifiedBetaGeoModel(TransactionModel):
     ----------
     params_ : pandas.Series
         Fitted ``r``, ``alpha`` (in the summary's time unit), ``a``, ``b``.
-    log_likelihood_, aic_, bic_, n_clients_, n_distinct_histories_
+    log_likelihood_, aic_, bic_, n_clients_, n_distinct_histories_, T_max_
         As in :class:`~clientalytics.clv.beta_geo.BetaGeoModel`.
     """
 

@@ -50,7 +50,7 @@ class ParetoNBDModel(TransactionModel):
     params_ : pandas.Series
         Fitted ``r``, ``alpha``, ``s``, ``beta`` (``alpha`` and ``beta`` in the summary's
         time unit).
-    log_likelihood_, aic_, bic_, n_clients_, n_distinct_histories_
+    log_likelihood_, aic_, bic_, n_clients_, n_distinct_histories_, T_max_
         As in :class:`~clientalytics.clv.beta_geo.BetaGeoModel`.
     """
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, hyp2f1
+from sklearn.base import BaseEstimator
 
 from clientalytics.clv._optimize import minimize_log_params
 from clientalytics.exceptions import NotFittedError, ValidationError
@@ -51,7 +52,7 @@ def _check_active_counts(active: ArrayLike) -> FloatArray:
     return counts
 
 
-class ShiftedBetaGeometricModel:
+class ShiftedBetaGeometricModel(BaseEstimator):
     """sBG model of a cohort of contracts: project survival and retention.
 
     Parameters
