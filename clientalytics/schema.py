@@ -43,6 +43,9 @@ class Column:
         Allowed values of a ``category`` column.
     references : str, optional
         Name of the table whose primary key this column refers to.
+    event_time : bool
+        Whether the column is the time of an observed event, which cannot lie after
+        the observation end (contract expiry dates, for example, may).
     """
 
     name: str
@@ -55,6 +58,7 @@ class Column:
     maximum: float | None = None
     allowed: tuple[str, ...] | None = None
     references: str | None = None
+    event_time: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,15 +134,21 @@ CLIENTS = TableSchema(
         _opt("name", "string", "Client's company or person name."),
         _opt("region", "string", "Region the client is served from."),
         _opt("industry", "string", "Client's industry (e.g. retail, FMCG, construction)."),
-        _opt("manager_id", "id", "Account manager responsible for the client.", references="managers"),
+        _opt(
+            "manager_id", "id", "Account manager responsible for the client.", references="managers"
+        ),
         _opt("acquisition_channel", "string", "Marketing channel that brought the client."),
         _opt("first_contact_date", "datetime", "Date of the first contact with the client."),
         _cat("legal_status", enums.LegalStatus, "Legal / socio-economic status."),
         _cat("behaviour", enums.Behaviour, "Behaviour type in the relationship."),
         _cat("price_reaction", enums.PriceReaction, "Reaction to price."),
         _cat("novelty_attitude", enums.NoveltyAttitude, "Attitude to new services."),
-        _cat("relation_to_firm", enums.RelationToFirm, "Relation to the firm as recorded in the CRM."),
-        _opt("relationship_programme", "bool", "Whether the client joined a relationship programme."),
+        _cat(
+            "relation_to_firm", enums.RelationToFirm, "Relation to the firm as recorded in the CRM."
+        ),
+        _opt(
+            "relationship_programme", "bool", "Whether the client joined a relationship programme."
+        ),
         _opt("referred_by", "id", "Client who referred this client.", references="clients"),
     ),
 )
@@ -165,7 +175,9 @@ CONTRACTS = TableSchema(
         Column("client_id", "id", "Client the contract is with.", references="clients"),
         _opt("manager_id", "id", "Sales manager who made the deal.", references="managers"),
         _cat("status", enums.ContractStatus, "Lifecycle status.", nullable=False),
-        _cat("terms", enums.ContractTerms, "Standard terms or non-standard (needs legal approval)."),
+        _cat(
+            "terms", enums.ContractTerms, "Standard terms or non-standard (needs legal approval)."
+        ),
         _opt("legal_approved", "bool", "Whether legal approved non-standard terms."),
         _opt("first_contact_date", "datetime", "First contact with the client about this deal."),
         _opt("sent_date", "datetime", "Date the contract was sent to the client."),
@@ -194,9 +206,13 @@ TRANSACTIONS = TableSchema(
     (
         Column("transaction_id", "id", "Unique order / shipment identifier.", unique=True),
         Column("client_id", "id", "Client who placed the order.", references="clients"),
-        Column("date", "datetime", "Order / shipment date."),
+        Column("date", "datetime", "Order / shipment date.", event_time=True),
         Column("revenue", "float", "Revenue of the order; negative for a credit note."),
-        Column("variable_cost", "float", "Variable cost of fulfilling the order (carrier, fuel, handling)."),
+        Column(
+            "variable_cost",
+            "float",
+            "Variable cost of fulfilling the order (carrier, fuel, handling).",
+        ),
         _opt("manager_id", "id", "Manager credited with the order.", references="managers"),
         _opt("contract_id", "id", "Contract the order was placed under.", references="contracts"),
         _opt("service", "string", "Service line (e.g. FTL, LTL, warehousing)."),
@@ -210,7 +226,7 @@ TOUCHPOINTS = TableSchema(
         Column("touchpoint_id", "id", "Unique contact identifier.", unique=True),
         Column("client_id", "id", "Client contacted.", references="clients"),
         _opt("manager_id", "id", "Manager who made or took the contact.", references="managers"),
-        Column("timestamp", "datetime", "When the contact happened."),
+        Column("timestamp", "datetime", "When the contact happened.", event_time=True),
         _cat("channel", enums.TouchpointChannel, "Channel of the contact.", nullable=False),
         _cat("kind", enums.TouchpointKind, "Purpose of the contact.", nullable=False),
         _opt("duration_minutes", "float", "Time the contact took.", minimum=0),
@@ -220,18 +236,28 @@ TOUCHPOINTS = TableSchema(
 _FREIGHT_COLUMNS: tuple[Column, ...] = (
     _opt("origin_warehouse", "string", "Location of the loading warehouses."),
     _opt("cargo_description", "string", "What the cargo is."),
-    _opt("cargo_value_per_truck", "float", "Approximate value of the cargo in one truck.", minimum=0),
+    _opt(
+        "cargo_value_per_truck", "float", "Approximate value of the cargo in one truck.", minimum=0
+    ),
     _opt("vehicle_type", "string", "Vehicle types required."),
     _opt("temperature_regime", "string", "Temperature range required, if any (e.g. '+2..+8')."),
     _opt("packaging", "string", "How goods are shipped: pallets, boxes, bulk."),
     _opt("securing_required", "bool", "Whether cargo must be secured in the body."),
-    _opt("tent_removal_required", "bool", "Whether side/top loading with the tent removed is needed."),
+    _opt(
+        "tent_removal_required", "bool", "Whether side/top loading with the tent removed is needed."
+    ),
     _opt("armed_escort_required", "bool", "Whether an armed escort is needed."),
     _opt("insurance_required", "bool", "Whether the cargo must be insured."),
     _opt("payment_terms_days", "int", "Payment deferral the client asks for, in days.", minimum=0),
-    _opt("power_of_attorney", "string", "Power-of-attorney practice: originals, copies, none, with invoice."),
+    _opt(
+        "power_of_attorney",
+        "string",
+        "Power-of-attorney practice: originals, copies, none, with invoice.",
+    ),
     _opt("weekend_loading", "bool", "Whether loading on weekends is needed."),
-    _opt("order_lead_time_hours", "float", "How long before loading the order is placed.", minimum=0),
+    _opt(
+        "order_lead_time_hours", "float", "How long before loading the order is placed.", minimum=0
+    ),
     _opt("free_waiting_hours", "float", "Unpaid waiting time at loading/unloading.", minimum=0),
     _opt("late_delivery_penalty", "float", "Penalty for late arrival or no-show.", minimum=0),
     _opt("idle_time_penalty", "float", "Penalty for idle time at loading/unloading.", minimum=0),
@@ -247,11 +273,15 @@ REQUESTS = TableSchema(
     "One row per incoming client request (commercial, service or complaint).",
     (
         Column("request_id", "id", "Unique request identifier.", unique=True),
-        Column("client_id", "id", "Client (or prospect) who sent the request.", references="clients"),
+        Column(
+            "client_id", "id", "Client (or prospect) who sent the request.", references="clients"
+        ),
         _opt("manager_id", "id", "Manager who handled the request.", references="managers"),
         _cat("channel", enums.TouchpointChannel, "Channel the request came through."),
-        _cat("request_type", enums.RequestType, "Commercial, service or complaint.", nullable=False),
-        Column("received_at", "datetime", "When the request arrived."),
+        _cat(
+            "request_type", enums.RequestType, "Commercial, service or complaint.", nullable=False
+        ),
+        Column("received_at", "datetime", "When the request arrived.", event_time=True),
         _opt("first_response_at", "datetime", "When the firm first answered."),
         _opt("quoted_at", "datetime", "When a price quote was sent."),
         _cat("outcome", enums.RequestOutcome, "Won, lost, declined or pending.", nullable=False),
@@ -269,9 +299,18 @@ MARKETING_SPEND = TableSchema(
     "Marketing and sales expenses by period, channel and purpose.",
     (
         Column("spend_id", "id", "Unique spend line identifier.", unique=True),
-        Column("period", "datetime", "First day of the period the money was spent in."),
-        Column("channel", "string", "Marketing channel (e.g. exhibitions, search ads, cold calls)."),
-        _cat("purpose", enums.SpendPurpose, "Acquisition, retention or development.", nullable=False),
+        Column(
+            "period",
+            "datetime",
+            "First day of the period the money was spent in.",
+            event_time=True,
+        ),
+        Column(
+            "channel", "string", "Marketing channel (e.g. exhibitions, search ads, cold calls)."
+        ),
+        _cat(
+            "purpose", enums.SpendPurpose, "Acquisition, retention or development.", nullable=False
+        ),
         _opt("target_segment", "string", "Client segment the spend targeted, if any."),
         Column("amount", "float", "Money spent.", minimum=0),
     ),
@@ -283,7 +322,7 @@ SURVEYS = TableSchema(
     (
         Column("response_id", "id", "Unique response identifier.", unique=True),
         Column("client_id", "id", "Client who answered.", references="clients"),
-        Column("surveyed_at", "datetime", "When the client answered."),
+        Column("surveyed_at", "datetime", "When the client answered.", event_time=True),
         _opt("nps_score", "int", "Likelihood to recommend, 0-10.", minimum=0, maximum=10),
         _opt("csat_score", "int", "Overall satisfaction, 1-5.", minimum=1, maximum=5),
     ),

@@ -1,0 +1,1 @@
+"""Plots as free functions ``plot_x(result, *, ax=None) -> Axes``, one module per area."""

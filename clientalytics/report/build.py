@@ -1,0 +1,148 @@
+"""Assemble the report from its section builders and render one self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from pathlib import Path
+
+from clientalytics.clientbase import ClientBase
+from clientalytics.report.model import ReportSection
+
+SectionBuilder = Callable[[ClientBase, dict[str, object]], ReportSection]
+Progress = Callable[[str], None]
+
+#: Section modules of :mod:`clientalytics.report.sections`, in report order. Each
+#: exposes ``build_section(base, context) -> ReportSection``.
+SECTION_MODULES: tuple[str, ...] = ("overview",)
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;
+background:#f5f7fa}
+header{background:#1f4e79;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.6rem}
+nav{background:#fff;padding:.6rem 2rem;border-bottom:1px solid #d9e2ec}
+nav a{margin-right:1.2rem;color:#1f4e79;text-decoration:none}
+main{padding:1rem 2rem;max-width:1200px}
+section{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:1rem 1.5rem;
+margin:1rem 0}
+h2{color:#1f4e79;margin-top:0}table.data{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+table.data th,table.data td{border:1px solid #d9e2ec;padding:.25rem .5rem;text-align:right}
+table.data th{background:#f0f4f8}table.data td:first-child{text-align:left}
+img.chart{max-width:100%;height:auto;display:block;margin:.5rem 0}
+.note{color:#627d98;font-size:.8rem}
+"""
+
+
+def default_builders() -> list[SectionBuilder]:
+    """Return the builder of every section in :data:`SECTION_MODULES`, in order."""
+    builders: list[SectionBuilder] = []
+    for name in SECTION_MODULES:
+        module = import_module(f"clientalytics.report.sections.{name}")
+        builders.append(module.build_section)
+    return builders
+
+
+def build_report(
+    base: ClientBase,
+    *,
+    builders: Sequence[SectionBuilder] | None = None,
+    progress: Progress | None = None,
+    title: str = "Client base report",
+) -> tuple[str, list[ReportSection]]:
+    """Build every section and render the report page.
+
+    Parameters
+    ----------
+    base : ClientBase
+        The company to report on.
+    builders : sequence of callables, optional
+        Section builders; defaults to :func:`default_builders`.
+    progress : callable, optional
+        Called with a line of text as each section starts and ends.
+    title : str
+        Page title.
+
+    Returns
+    -------
+    html : str
+        The whole page, with images embedded.
+    sections : list of ReportSection
+        The sections, in order, for a terminal summary.
+    """
+    chosen = list(builders) if builders is not None else default_builders()
+    context: dict[str, object] = {}
+    sections: list[ReportSection] = []
+    for number, builder in enumerate(chosen, start=1):
+        started = time.perf_counter()
+        label = getattr(builder, "__module__", "section").rsplit(".", 1)[-1]
+        if progress is not None:
+            progress(f"[{number}/{len(chosen)}] {label} ...")
+        section = builder(base, context)
+        sections.append(section)
+        if progress is not None:
+            progress(
+                f"[{number}/{len(chosen)}] {section.title}: {time.perf_counter() - started:.1f} s"
+            )
+    return render_page(sections, title=title, subtitle=repr(base)), sections
+
+
+def render_page(sections: Sequence[ReportSection], *, title: str, subtitle: str = "") -> str:
+    """Render sections into one self-contained HTML page.
+
+    Parameters
+    ----------
+    sections : sequence of ReportSection
+        Sections in order.
+    title : str
+        Page title (escaped).
+    subtitle : str
+        Line under the title (escaped).
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    nav = "".join(f'<a href="#{html.escape(s.key)}">{html.escape(s.title)}</a>' for s in sections)
+    body = "".join(
+        f'<section id="{html.escape(s.key)}"><h2>{html.escape(s.title)}</h2>'
+        + "".join(s.blocks)
+        + "</section>"
+        for s in sections
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<header><h1>{html.escape(title)}</h1><div>{html.escape(subtitle)}</div></header>"
+        f"<nav>{nav}</nav><main>{body}</main></body></html>"
+    )
+
+
+def write_report(
+    base: ClientBase,
+    path: str | Path,
+    *,
+    builders: Sequence[SectionBuilder] | None = None,
+    progress: Progress | None = None,
+) -> list[ReportSection]:
+    """Build the report and write it to ``path``.
+
+    Parameters
+    ----------
+    base : ClientBase
+        The company to report on.
+    path : str or Path
+        Output HTML file.
+    builders, progress
+        As for :func:`build_report`.
+
+    Returns
+    -------
+    list of ReportSection
+        The sections written.
+    """
+    page, sections = build_report(base, builders=builders, progress=progress)
+    Path(path).write_text(page, encoding="utf-8")
+    return sections

@@ -1,0 +1,1 @@
+"""Section builders of the HTML report, one module per area of analysis."""
