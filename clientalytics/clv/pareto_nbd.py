@@ -71,7 +71,8 @@ class ParetoNBDModel(TransactionModel):
         at_end = _log_hyp_term(rsx, second, big, small, T)
         # A0 = F(t_x) - F(T) >= 0; log1p keeps precision, and t_x == T gives log(0) = -inf
         diff = np.minimum(at_end - at_last, 0.0)
-        return np.asarray(at_last + np.log(-np.expm1(diff)), dtype=np.float64)
+        with np.errstate(divide="ignore"):
+            return np.asarray(at_last + np.log(-np.expm1(diff)), dtype=np.float64)
 
     def _log_likelihood(
         self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray
