@@ -60,6 +60,10 @@ def numerical_hessian(fun: Objective, x: FloatArray, step: float = 1e-4) -> Floa
     return hess
 
 
+def _shown(names: tuple[str, ...], log_params: FloatArray) -> str:
+    return ", ".join(f"{n}={v:.4g}" for n, v in zip(names, np.exp(log_params), strict=True))
+
+
 def _safe(fun: Objective) -> Objective:
     def wrapped(x: FloatArray) -> float:
         if np.any(np.abs(x) > _LOG_PARAM_LIMIT + 5):
@@ -109,7 +113,7 @@ def minimize_log_params(
     if not np.isfinite(safe(x0)):
         raise ConvergenceError(
             f"{model}: the log-likelihood is not finite at the starting values "
-            f"{dict(zip(names, np.exp(x0).round(6), strict=True))}. {_HINT}"
+            f"{_shown(names, x0)}. {_HINT}"
         )
 
     def jac(x: FloatArray) -> FloatArray:
@@ -146,8 +150,15 @@ def minimize_log_params(
         edge = [n for n, v in zip(names, x, strict=True) if abs(v) > _LOG_PARAM_LIMIT]
         raise ConvergenceError(
             f"{model}: parameter(s) {edge} ran off to 0 or infinity "
-            f"({dict(zip(names, np.exp(x), strict=True))}); the data do not identify the "
+            f"({_shown(names, x)}); the data do not identify the "
             f"model. {_HINT}"
+        )
+    curvature = np.linalg.eigvalsh(numerical_hessian(safe, x))
+    if not np.all(np.isfinite(curvature)) or curvature.min() < 1e-7 * max(1.0, curvature.max()):
+        raise ConvergenceError(
+            f"{model}: the likelihood is flat around {_shown(names, x)}, so the data do not "
+            f"identify the parameters (for example nobody made a repeat purchase, or there "
+            f"are too few periods). {_HINT}"
         )
     if np.max(np.abs(grad)) > 1e-4:
         raise ConvergenceError(
