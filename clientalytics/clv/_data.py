@@ -181,6 +181,31 @@ class Compressed:
         return int(self.weight.shape[0])
 
 
+def factorize_rows(*columns: FloatArray) -> tuple[IntArray, int]:
+    """Give every distinct row of the columns an integer code (hash-based, linear time).
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        Code of each row, ``0 .. n_distinct - 1`` in order of first appearance.
+    n_distinct : int
+        Number of distinct rows.
+    """
+    codes: IntArray | None = None
+    size = 1
+    for col in columns:
+        # adding 0.0 turns -0.0 into 0.0 so both land in the same group
+        col_codes, uniques = pd.factorize(np.asarray(col, dtype=np.float64) + 0.0)
+        if codes is None:
+            codes, size = col_codes.astype(np.intp), len(uniques)
+            continue
+        combined = codes.astype(np.int64) * len(uniques) + col_codes
+        pair_codes, pair_uniques = pd.factorize(combined)
+        codes, size = pair_codes.astype(np.intp), len(pair_uniques)
+    assert codes is not None
+    return codes, size
+
+
 def compress(*columns: FloatArray, weight: FloatArray | None = None) -> Compressed:
     """Group identical rows of the given equal-length columns and sum their weights.
 
@@ -189,7 +214,8 @@ def compress(*columns: FloatArray, weight: FloatArray | None = None) -> Compress
     *columns : numpy.ndarray
         Float arrays of equal length.
     weight : numpy.ndarray, optional
-        Weight of each row (ones when omitted).
+        Weight of each row (ones when omitted). Rows whose group has zero total
+        weight are dropped from the distinct rows and map to ``-1``.
 
     Returns
     -------
@@ -198,23 +224,54 @@ def compress(*columns: FloatArray, weight: FloatArray | None = None) -> Compress
     """
     n = columns[0].shape[0]
     w = np.ones(n, dtype=np.float64) if weight is None else weight
-    # adding 0.0 turns -0.0 into 0.0 so both land in the same group
-    stacked = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns]) + 0.0
-    # view every row as one opaque byte string so np.unique works in one pass
-    view = np.ascontiguousarray(stacked).view(
-        np.dtype((np.void, stacked.dtype.itemsize * stacked.shape[1]))
-    )
-    _, first, inverse = np.unique(view.ravel(), return_index=True, return_inverse=True)
-    distinct = stacked[first]
-    summed = np.bincount(inverse, weights=w, minlength=first.shape[0])
+    inverse, n_distinct = factorize_rows(*columns)
+    if n_distinct == n:
+        first = np.arange(n, dtype=np.intp)
+    else:
+        first = np.full(n_distinct, n, dtype=np.intp)
+        np.minimum.at(first, inverse, np.arange(n, dtype=np.intp))
+    summed = np.bincount(inverse, weights=w, minlength=n_distinct)
+    distinct = [np.ascontiguousarray(np.asarray(c, dtype=np.float64)[first] + 0.0) for c in columns]
     keep = summed > 0
     if not keep.all():
         remap = np.cumsum(keep) - 1
-        distinct = distinct[keep]
+        distinct = [d[keep] for d in distinct]
         summed = summed[keep]
         inverse = np.where(keep[inverse], remap[inverse], -1)
     return Compressed(
-        columns=tuple(np.ascontiguousarray(distinct[:, j]) for j in range(distinct.shape[1])),
+        columns=tuple(distinct),
         weight=summed.astype(np.float64),
         inverse=inverse.astype(np.intp),
     )
+
+
+class FitData:
+    """Distinct client histories prepared for repeated likelihood evaluations.
+
+    Holds the distinct ``(frequency, recency, T)`` rows (times already rescaled),
+    their weights, and integer codes of the distinct values of ``frequency`` and of
+    the ``(frequency, recency)`` and ``(frequency, T)`` pairs, so that terms which
+    depend on fewer variables are computed once per distinct value.
+    """
+
+    def __init__(self, x: FloatArray, tx: FloatArray, T: FloatArray, w: FloatArray) -> None:
+        self.x, self.tx, self.T, self.w = x, tx, T, w
+        self.total = float(w.sum())
+        x_codes, self.n_x = factorize_rows(x)
+        self.x_codes = x_codes
+        self.x_unique = np.zeros(self.n_x)
+        self.x_unique[x_codes] = x
+        self.x_weight = np.bincount(x_codes, weights=w, minlength=self.n_x)
+        self._pairs: dict[str, tuple[IntArray, FloatArray, FloatArray]] = {}
+
+    def pairs(self, which: str) -> tuple[IntArray, FloatArray, FloatArray]:
+        """Codes and distinct values of ``(frequency, recency)`` or ``(frequency, T)`` pairs."""
+        if which not in self._pairs:
+            other = self.tx if which == "recency" else self.T
+            codes, n = factorize_rows(self.x, other)
+            ux = np.zeros(n)
+            uo = np.zeros(n)
+            ux[codes] = self.x
+            uo[codes] = other
+            self._pairs[which] = (codes, ux, uo)
+        return self._pairs[which]

@@ -19,6 +19,8 @@ from clientalytics.exceptions import ConvergenceError
 
 FloatArray = NDArray[np.float64]
 Objective = Callable[[FloatArray], float]
+Gradient = Callable[[FloatArray], FloatArray]
+ValueAndGradient = Callable[[FloatArray], tuple[float, FloatArray]]
 
 #: log-parameters beyond this magnitude (about 1e-13 .. 3e13) mean the data pushed a
 #: parameter to the edge of its space: the model is degenerate for these data.
@@ -60,6 +62,17 @@ def numerical_hessian(fun: Objective, x: FloatArray, step: float = 1e-4) -> Floa
     return hess
 
 
+def jacobian_of_gradient(grad: Gradient, x: FloatArray, step: float = 1e-6) -> FloatArray:
+    """Hessian as the symmetrised central-difference Jacobian of an exact gradient."""
+    k = x.shape[0]
+    hess = np.empty((k, k))
+    for i in range(k):
+        e = np.zeros(k)
+        e[i] = step
+        hess[:, i] = (grad(x + e) - grad(x - e)) / (2 * step)
+    return (hess + hess.T) / 2
+
+
 def _shown(names: tuple[str, ...], log_params: FloatArray) -> str:
     return ", ".join(f"{n}={v:.4g}" for n, v in zip(names, np.exp(log_params), strict=True))
 
@@ -81,6 +94,7 @@ def minimize_log_params(
     *,
     model: str,
     names: tuple[str, ...],
+    value_and_grad: ValueAndGradient | None = None,
     max_iter: int = 2000,
 ) -> FloatArray:
     """Minimise ``fun`` over log-parameters starting at ``x0``.
@@ -95,6 +109,9 @@ def minimize_log_params(
         Model name used in error messages.
     names : tuple of str
         Parameter names used in error messages.
+    value_and_grad : callable, optional
+        Returns the objective and its exact gradient; central differences of ``fun``
+        are used when omitted.
     max_iter : int
         Iteration cap of the quasi-Newton search.
 
@@ -106,8 +123,8 @@ def minimize_log_params(
     Raises
     ------
     ConvergenceError
-        When the objective is not finite at the start, the search fails, or a
-        parameter runs off to 0 or infinity.
+        When the objective is not finite at the start, the search fails, a
+        parameter runs off to 0 or infinity, or the likelihood is flat at the optimum.
     """
     safe = _safe(fun)
     if not np.isfinite(safe(x0)):
@@ -115,26 +132,59 @@ def minimize_log_params(
             f"{model}: the log-likelihood is not finite at the starting values "
             f"{_shown(names, x0)}. {_HINT}"
         )
+    if value_and_grad is not None:
+        exact = value_and_grad
 
-    def jac(x: FloatArray) -> FloatArray:
-        return numerical_gradient(safe, x)
+        def both(x: FloatArray) -> tuple[float, FloatArray]:
+            if np.any(np.abs(x) > _LOG_PARAM_LIMIT + 5):
+                return np.inf, np.zeros_like(x)
+            with np.errstate(all="ignore"):
+                value, grad = exact(x)
+            if not np.isfinite(value) or not np.all(np.isfinite(grad)):
+                return np.inf, np.zeros_like(x)
+            return float(value), grad
 
-    result = minimize(safe, x0, jac=jac, method="BFGS", options={"gtol": 1e-9, "maxiter": max_iter})
+        def jac(x: FloatArray) -> FloatArray:
+            return both(x)[1]
+
+        result = minimize(
+            both, x0, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": max_iter}
+        )
+    else:
+
+        def jac(x: FloatArray) -> FloatArray:
+            return numerical_gradient(safe, x)
+
+        result = minimize(
+            safe, x0, jac=jac, method="BFGS", options={"gtol": 1e-9, "maxiter": max_iter}
+        )
     x = np.asarray(result.x, dtype=np.float64)
     if not np.isfinite(result.fun):
         raise ConvergenceError(f"{model}: the search left the region of finite likelihood. {_HINT}")
-    # Newton polish: BFGS stops on a loose curvature model; a few exact steps pin the optimum.
-    for _ in range(8):
-        grad = jac(x)
-        if np.max(np.abs(grad)) < 1e-10:
-            break
+    if np.max(np.abs(x)) > _LOG_PARAM_LIMIT:
+        edge = [n for n, v in zip(names, x, strict=True) if abs(v) > _LOG_PARAM_LIMIT]
+        raise ConvergenceError(
+            f"{model}: parameter(s) {edge} ran off to 0 or infinity ({_shown(names, x)}); "
+            f"the data do not identify the model. {_HINT}"
+        )
+    if value_and_grad is not None:
+        hess = jacobian_of_gradient(jac, x)
+    else:
         hess = numerical_hessian(safe, x)
-        try:
-            step = np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
+    curvature = np.linalg.eigvalsh(hess)
+    if not np.all(np.isfinite(curvature)) or curvature.min() < 1e-7 * max(1.0, curvature.max()):
+        raise ConvergenceError(
+            f"{model}: the likelihood is flat around {_shown(names, x)}, so the data do not "
+            f"identify the parameters (for example nobody made a repeat purchase, or there "
+            f"are too few periods). {_HINT}"
+        )
+    # Newton polish with the Hessian at the BFGS answer: BFGS stops on a loose curvature
+    # model, a few exact-gradient steps pin the optimum to ~1e-10 in log-parameters.
+    grad = jac(x)
+    for _ in range(10):
+        if np.max(np.abs(grad)) < 1e-11:
             break
-        if not np.all(np.isfinite(step)):
-            break
+        step = np.linalg.solve(hess, grad)
         f_old = safe(x)
         shrink = 1.0
         while shrink > 1e-4:
@@ -145,21 +195,7 @@ def minimize_log_params(
             shrink /= 2
         else:
             break
-    grad = jac(x)
-    if np.max(np.abs(x)) > _LOG_PARAM_LIMIT:
-        edge = [n for n, v in zip(names, x, strict=True) if abs(v) > _LOG_PARAM_LIMIT]
-        raise ConvergenceError(
-            f"{model}: parameter(s) {edge} ran off to 0 or infinity "
-            f"({_shown(names, x)}); the data do not identify the "
-            f"model. {_HINT}"
-        )
-    curvature = np.linalg.eigvalsh(numerical_hessian(safe, x))
-    if not np.all(np.isfinite(curvature)) or curvature.min() < 1e-7 * max(1.0, curvature.max()):
-        raise ConvergenceError(
-            f"{model}: the likelihood is flat around {_shown(names, x)}, so the data do not "
-            f"identify the parameters (for example nobody made a repeat purchase, or there "
-            f"are too few periods). {_HINT}"
-        )
+        grad = jac(x)
     if np.max(np.abs(grad)) > 1e-4:
         raise ConvergenceError(
             f"{model}: the optimiser stopped before reaching a maximum of the likelihood "

@@ -39,3 +39,11 @@ def bgnbd_bracket(
 def sigmoid_of_minus(log_odds_dead: FloatArray) -> FloatArray:
     """Probability alive ``1 / (1 + exp(log_odds_dead))`` without overflow."""
     return np.asarray(expit(-log_odds_dead), dtype=np.float64)
+
+
+def softplus_and_sigmoid(d: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return ``log(1 + exp(d))`` and ``1 / (1 + exp(-d))`` without overflow (d may be -inf)."""
+    e = np.exp(-np.abs(d))
+    soft = np.maximum(d, 0.0) + np.log1p(e)
+    sig = np.where(d >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.asarray(soft, dtype=np.float64), np.asarray(sig, dtype=np.float64)

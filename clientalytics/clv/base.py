@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 
-from clientalytics.clv._data import check_sample_weight, check_summary, compress
+from clientalytics.clv._data import FitData, check_sample_weight, check_summary, compress
 from clientalytics.clv._optimize import minimize_log_params
 from clientalytics.exceptions import NotFittedError, ValidationError
 
@@ -74,6 +74,18 @@ class TransactionModel(BaseEstimator):
         self, params: FloatArray, T: FloatArray, rng: np.random.Generator
     ) -> tuple[FloatArray, FloatArray]:
         raise NotImplementedError
+
+    def _mean_log_likelihood(
+        self, params: FloatArray, data: FitData, *, gradient: bool
+    ) -> tuple[float, FloatArray | None]:
+        """Weighted mean log-likelihood and, if the model has one, its exact gradient.
+
+        Models override this with formulas that use the distinct values held by
+        ``data``; the default evaluates :meth:`_log_likelihood` on every distinct row
+        and returns no gradient (central differences are then used).
+        """
+        ll = self._log_likelihood(params, data.x, data.tx, data.T)
+        return float(data.w @ ll) / data.total, None
 
     def _initial_log_params(self) -> FloatArray:
         return np.zeros(len(self.param_names))
@@ -155,32 +167,45 @@ class TransactionModel(BaseEstimator):
         cx, ctx, cT = packed.columns
         w = packed.weight
         scale = 1.0 if self.discrete_time else 1.0 / float(T.max())
-        stx, sT = ctx * scale, cT * scale
-        total = float(w.sum())
+        fit_data = FitData(cx, ctx * scale, cT * scale, w)
         pen = float(self.penalizer_coef)
 
         def objective(log_params: FloatArray) -> float:
             params = np.exp(log_params)
-            ll = self._log_likelihood(params, cx, stx, sT)
-            return float(-(w @ ll) / total + pen * np.sum(params**2))
+            ll, _ = self._mean_log_likelihood(params, fit_data, gradient=False)
+            return float(-ll + pen * np.sum(params**2))
 
+        def value_and_grad(log_params: FloatArray) -> tuple[float, FloatArray]:
+            params = np.exp(log_params)
+            ll, grad = self._mean_log_likelihood(params, fit_data, gradient=True)
+            assert grad is not None
+            value = float(-ll + pen * np.sum(params**2))
+            return value, (-grad + 2 * pen * params) * params
+
+        has_gradient = (
+            self._mean_log_likelihood(np.exp(self._initial_log_params()), fit_data, gradient=True)[
+                1
+            ]
+            is not None
+        )
         log_params = minimize_log_params(
             objective,
             self._initial_log_params(),
             model=self.model_name,
             names=self.param_names,
+            value_and_grad=value_and_grad if has_gradient else None,
         )
         params = self._scaled(np.exp(log_params), 1.0 / scale)
         self.params_ = pd.Series(params, index=list(self.param_names), name="value")
         with np.errstate(all="ignore"):
             ll = self._log_likelihood(params, cx, ctx, cT)
         self.log_likelihood_ = float(w @ ll)
-        self.n_clients_ = total
+        self.n_clients_ = fit_data.total
         self.n_distinct_histories_ = packed.n_distinct
         self.T_max_ = float(T.max())
         k = len(self.param_names)
         self.aic_ = 2 * k - 2 * self.log_likelihood_
-        self.bic_ = k * np.log(total) - 2 * self.log_likelihood_
+        self.bic_ = k * np.log(fit_data.total) - 2 * self.log_likelihood_
         return self
 
     # --------------------------------------------------------------------- scoring

@@ -12,9 +12,15 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from clientalytics.clv._special import away_from_one, bgnbd_bracket, sigmoid_of_minus
+from clientalytics.clv._data import FitData
+from clientalytics.clv._special import (
+    away_from_one,
+    bgnbd_bracket,
+    sigmoid_of_minus,
+    softplus_and_sigmoid,
+)
 from clientalytics.clv.base import TransactionModel
 
 FloatArray = NDArray[np.float64]
@@ -66,6 +72,32 @@ class BetaGeoModel(TransactionModel):
             np.log(a) - np.log(b + x[repeat] - 1) - (r + x[repeat]) * np.log(alpha + tx[repeat])
         )
         return np.asarray(head + np.logaddexp(still, gone), dtype=np.float64)
+
+    def _mean_log_likelihood(
+        self, params: FloatArray, data: FitData, *, gradient: bool
+    ) -> tuple[float, FloatArray | None]:
+        r, alpha, a, b = params
+        ux, wx = data.x_unique, data.x_weight
+        x, tx, T, w = data.x, data.tx, data.T, data.w
+        head = gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + betaln(a, b + ux) - betaln(a, b)
+        log_t = np.log(alpha + T)
+        log_tx = np.log(alpha + tx)
+        rx = r + x
+        rep = x > 0
+        xm1 = np.maximum(x, 1.0) - 1.0
+        # d = log-odds of "dropped out after the last purchase" vs "still alive"
+        d = np.where(rep, np.log(a) - np.log(b + xm1) + rx * (log_t - log_tx), -np.inf)
+        soft, w4 = softplus_and_sigmoid(d)
+        value = (wx @ head + w @ (soft - rx * log_t)) / data.total
+        if not gradient:
+            return float(value), None
+        w3 = 1.0 - w4
+        g_r = wx @ (digamma(r + ux) - digamma(r) + np.log(alpha)) - w @ (w3 * log_t + w4 * log_tx)
+        g_alpha = data.total * r / alpha - w @ (rx * (w3 / (alpha + T) + w4 / (alpha + tx)))
+        g_a = wx @ (digamma(a + b) - digamma(a + b + ux)) + (w @ w4) / a
+        g_b = wx @ (digamma(b + ux) - digamma(a + b + ux) - digamma(b) + digamma(a + b))
+        g_b = g_b - w @ (w4 / (b + xm1))
+        return float(value), np.array([g_r, g_alpha, g_a, g_b]) / data.total
 
     def _log_odds_dead(
         self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray

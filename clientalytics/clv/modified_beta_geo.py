@@ -10,9 +10,15 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
-from clientalytics.clv._special import away_from_one, bgnbd_bracket, sigmoid_of_minus
+from clientalytics.clv._data import FitData
+from clientalytics.clv._special import (
+    away_from_one,
+    bgnbd_bracket,
+    sigmoid_of_minus,
+    softplus_and_sigmoid,
+)
 from clientalytics.clv.base import TransactionModel
 from clientalytics.clv.beta_geo import _simulate_poisson_with_dropout
 
@@ -47,6 +53,30 @@ class ModifiedBetaGeoModel(TransactionModel):
             np.log(a) - np.log(b + x) + (r + x) * (np.log(alpha + T) - np.log(alpha + tx)),
             dtype=np.float64,
         )
+
+    def _mean_log_likelihood(
+        self, params: FloatArray, data: FitData, *, gradient: bool
+    ) -> tuple[float, FloatArray | None]:
+        r, alpha, a, b = params
+        ux, wx = data.x_unique, data.x_weight
+        x, tx, T, w = data.x, data.tx, data.T, data.w
+        head = gammaln(r + ux) - gammaln(r) + r * np.log(alpha)
+        head = head + betaln(a, b + ux + 1) - betaln(a, b)
+        log_t = np.log(alpha + T)
+        log_tx = np.log(alpha + tx)
+        rx = r + x
+        d = np.log(a) - np.log(b + x) + rx * (log_t - log_tx)
+        soft, w4 = softplus_and_sigmoid(d)
+        value = (wx @ head + w @ (soft - rx * log_t)) / data.total
+        if not gradient:
+            return float(value), None
+        g_r = wx @ (digamma(r + ux) - digamma(r) + np.log(alpha))
+        g_r = g_r - w @ ((1.0 - w4) * log_t + w4 * log_tx)
+        g_alpha = data.total * r / alpha - w @ (rx * ((1.0 - w4) / (alpha + T) + w4 / (alpha + tx)))
+        g_a = wx @ (digamma(a + b) - digamma(a + b + ux + 1)) + (w @ w4) / a
+        g_b = wx @ (digamma(b + ux + 1) - digamma(a + b + ux + 1) - digamma(b) + digamma(a + b))
+        g_b = g_b - w @ (w4 / (b + x))
+        return float(value), np.array([g_r, g_alpha, g_a, g_b]) / data.total
 
     def _log_likelihood(
         self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray

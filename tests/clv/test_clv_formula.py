@@ -38,7 +38,11 @@ def test_retention_out_of_range(r):
 def test_year_table_by_hand():
     table = year_table_npv([120.0, 150.0, 100.0], acquisition_cost=200.0, discount_rate=0.1)
     assert list(table.columns) == [
-        "year", "cash_flow", "discount_factor", "present_value", "cumulative_npv",
+        "year",
+        "cash_flow",
+        "discount_factor",
+        "present_value",
+        "cumulative_npv",
     ]
     assert table["year"].tolist() == [0, 1, 2, 3]
     npv = -200 + 120 / 1.1 + 150 / 1.1**2 + 100 / 1.1**3

@@ -78,7 +78,9 @@ def test_predictions_finite_and_monotone(cdnow, history, t):
     rec = 0.0 if x == 0 else max(share * T, 1e-6)
     frame = pd.DataFrame({"frequency": [x], "recency": [rec], "T": [T]})
     for cls in CONTINUOUS:
-        model = _FITTED.setdefault(cls, cls().fit(cdnow))
+        if cls not in _FITTED:
+            _FITTED[cls] = cls().fit(cdnow)
+        model = _FITTED[cls]
         alive = float(model.probability_alive(frame).iloc[0])
         near = float(model.expected_purchases(frame, t=t).iloc[0])
         far = float(model.expected_purchases(frame, t=2 * t).iloc[0])
@@ -98,9 +100,9 @@ _FITTED: dict = {}
     m=st.integers(min_value=0, max_value=30),
 )
 def test_bgbb_predictions_finite(donations, x, gap, extra, m):
-    model = _FITTED.setdefault(
-        "bgbb", BetaGeoBetaBinomModel().fit(donations, sample_weight=donations["weights"])
-    )
+    if "bgbb" not in _FITTED:
+        _FITTED["bgbb"] = BetaGeoBetaBinomModel().fit(donations, sample_weight=donations["weights"])
+    model = _FITTED["bgbb"]
     rec = x + gap if x > 0 else 0
     frame = pd.DataFrame({"frequency": [x], "recency": [rec], "T": [rec + extra + 1]})
     alive = float(model.probability_alive(frame).iloc[0])

@@ -26,7 +26,11 @@ def test_survival_and_retention_formulas(model):
 def test_projection_table(model):
     table = model.project(12)
     assert list(table.columns) == [
-        "period", "survival", "expected_active", "retention_rate", "churn_probability",
+        "period",
+        "survival",
+        "expected_active",
+        "retention_rate",
+        "churn_probability",
     ]
     assert table["period"].tolist() == list(range(13))
     assert table["survival"].iloc[0] == 1.0

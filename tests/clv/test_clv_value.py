@@ -34,7 +34,12 @@ def test_clv_hand_computed_for_one_client(models, cdnow_monetary):
     bg, gg = models
     client = cdnow_monetary.iloc[[0]]
     result = customer_lifetime_value(
-        bg, gg, client, time_unit="W", horizon_months=3, annual_discount_rate=0.1,
+        bg,
+        gg,
+        client,
+        time_unit="W",
+        horizon_months=3,
+        annual_discount_rate=0.1,
         value="revenue",
     )
     month = 365.25 / 12 / 7
@@ -53,12 +58,22 @@ def test_clv_does_not_depend_on_the_time_unit(cdnow_monetary):
     days = weeks.assign(recency=weeks["recency"] * 7, T=weeks["T"] * 7)
     gg = GammaGammaModel().fit(weeks)
     in_weeks = customer_lifetime_value(
-        BetaGeoModel().fit(weeks), gg, weeks, time_unit="W", horizon_months=24,
-        annual_discount_rate=0.12, value="revenue",
+        BetaGeoModel().fit(weeks),
+        gg,
+        weeks,
+        time_unit="W",
+        horizon_months=24,
+        annual_discount_rate=0.12,
+        value="revenue",
     )
     in_days = customer_lifetime_value(
-        BetaGeoModel().fit(days), gg, days, time_unit="D", horizon_months=24,
-        annual_discount_rate=0.12, value="revenue",
+        BetaGeoModel().fit(days),
+        gg,
+        days,
+        time_unit="D",
+        horizon_months=24,
+        annual_discount_rate=0.12,
+        value="revenue",
     )
     np.testing.assert_allclose(in_days["clv"], in_weeks["clv"], rtol=1e-5)
 
@@ -76,11 +91,21 @@ def test_lifetimes_helper_disagrees_on_weekly_data(models, cdnow_monetary):
     lgg.params_ = pd.Series(gg.params_.to_numpy(), index=["p", "q", "v"])
     d = cdnow_monetary
     naive = lgg.customer_lifetime_value(
-        lbg, d["frequency"], d["recency"], d["T"], d["monetary_value"], time=12,
+        lbg,
+        d["frequency"],
+        d["recency"],
+        d["T"],
+        d["monetary_value"],
+        time=12,
         discount_rate=0.01,
     )
     ours = customer_lifetime_value(
-        bg, gg, d, time_unit="W", horizon_months=12, annual_discount_rate=0.1268,
+        bg,
+        gg,
+        d,
+        time_unit="W",
+        horizon_months=12,
+        annual_discount_rate=0.1268,
         value="revenue",
     )
     assert naive.sum() > 3 * ours["clv"].sum()
@@ -133,7 +158,12 @@ def test_clv_columns_and_properties(models, cdnow_monetary):
     )
     assert (longer["clv"] >= result["clv"]).all()
     cheaper = customer_lifetime_value(
-        bg, gg, cdnow_monetary, time_unit="W", horizon_months=12, value="revenue",
+        bg,
+        gg,
+        cdnow_monetary,
+        time_unit="W",
+        horizon_months=12,
+        value="revenue",
         annual_discount_rate=0.0,
     )
     assert (cheaper["clv"] >= result["clv"]).all()
@@ -143,8 +173,13 @@ def test_clv_with_pareto_and_value_series(cdnow_monetary):
     model = ParetoNBDModel().fit(cdnow_monetary)
     per_purchase = pd.Series(10.0, index=cdnow_monetary.index)
     result = customer_lifetime_value(
-        model, per_purchase, cdnow_monetary, time_unit="W", annual_discount_rate=0.0,
-        horizon_months=6, value="revenue",
+        model,
+        per_purchase,
+        cdnow_monetary,
+        time_unit="W",
+        annual_discount_rate=0.0,
+        horizon_months=6,
+        value="revenue",
     )
     horizon = 6 * 365.25 / 12 / 7
     np.testing.assert_allclose(
@@ -157,7 +192,11 @@ def test_customer_equity_by_segment():
     segments = pd.Series(["x", "y", "x", "y"], index=list("dcba"))
     table = customer_equity(clv, segments=segments)
     assert list(table.columns) == [
-        "n_clients", "customer_equity", "mean_clv", "median_clv", "share_of_equity",
+        "n_clients",
+        "customer_equity",
+        "mean_clv",
+        "median_clv",
+        "share_of_equity",
     ]
     # aligned on the index: x = {d, b} = 40 + 20, y = {c, a} = 30 + 10
     assert table.loc["x", "customer_equity"] == 60.0
