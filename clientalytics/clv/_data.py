@@ -261,7 +261,9 @@ class FitData:
         self.x_codes = x_codes
         self.x_unique = np.zeros(self.n_x)
         self.x_unique[x_codes] = x
-        self.x_weight = np.bincount(x_codes, weights=w, minlength=self.n_x)
+        self.x_weight = np.asarray(
+            np.bincount(x_codes, weights=w, minlength=self.n_x), dtype=np.float64
+        )
         self._pairs: dict[str, tuple[IntArray, FloatArray, FloatArray]] = {}
 
     def pairs(self, which: str) -> tuple[IntArray, FloatArray, FloatArray]:

@@ -18,11 +18,16 @@ from sklearn.base import BaseEstimator
 
 from clientalytics.clv._data import FitData, check_sample_weight, check_summary, compress
 from clientalytics.clv._optimize import minimize_log_params
-from clientalytics.exceptions import NotFittedError, ValidationError
+from clientalytics.clv._special import wdot
+from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
 
 FloatArray = NDArray[np.float64]
 
 SUMMARY_COLUMNS = ("frequency", "recency", "T")
+
+#: above this many distinct histories, models without an exact gradient first fit a
+#: random subsample of this size to get a starting point near the optimum
+_WARM_START_ROWS = 4000
 
 
 class TransactionModel(BaseEstimator):
@@ -85,7 +90,7 @@ class TransactionModel(BaseEstimator):
         and returns no gradient (central differences are then used).
         """
         ll = self._log_likelihood(params, data.x, data.tx, data.T)
-        return float(data.w @ ll) / data.total, None
+        return wdot(data.w, ll) / data.total, None
 
     def _initial_log_params(self) -> FloatArray:
         return np.zeros(len(self.param_names))
@@ -182,24 +187,26 @@ class TransactionModel(BaseEstimator):
             value = float(-ll + pen * np.sum(params**2))
             return value, (-grad + 2 * pen * params) * params
 
+        start = self._initial_log_params()
         has_gradient = (
-            self._mean_log_likelihood(np.exp(self._initial_log_params()), fit_data, gradient=True)[
-                1
-            ]
-            is not None
+            self._mean_log_likelihood(np.exp(start), fit_data, gradient=True)[1] is not None
         )
-        log_params = minimize_log_params(
+        hess0 = None
+        if not has_gradient and fit_data.x.shape[0] > _WARM_START_ROWS:
+            start, hess0 = self._warm_start(fit_data, start)
+        log_params, _ = minimize_log_params(
             objective,
-            self._initial_log_params(),
+            start,
             model=self.model_name,
             names=self.param_names,
             value_and_grad=value_and_grad if has_gradient else None,
+            hess0=hess0,
         )
         params = self._scaled(np.exp(log_params), 1.0 / scale)
         self.params_ = pd.Series(params, index=list(self.param_names), name="value")
         with np.errstate(all="ignore"):
             ll = self._log_likelihood(params, cx, ctx, cT)
-        self.log_likelihood_ = float(w @ ll)
+        self.log_likelihood_ = wdot(w, ll)
         self.n_clients_ = fit_data.total
         self.n_distinct_histories_ = packed.n_distinct
         self.T_max_ = float(T.max())
@@ -207,6 +214,30 @@ class TransactionModel(BaseEstimator):
         self.aic_ = 2 * k - 2 * self.log_likelihood_
         self.bic_ = k * np.log(fit_data.total) - 2 * self.log_likelihood_
         return self
+
+    def _warm_start(self, data: FitData, start: FloatArray) -> tuple[FloatArray, FloatArray | None]:
+        """Fit a fixed random subsample of distinct histories to start the full fit nearby.
+
+        Only the starting point depends on the subsample: the full fit then converges to
+        the optimum of all the data. Failures fall back to the default start.
+        """
+        rng = np.random.default_rng(0)
+        rows = rng.choice(data.x.shape[0], size=_WARM_START_ROWS, replace=False)
+        sub = FitData(data.x[rows], data.tx[rows], data.T[rows], data.w[rows])
+        pen = float(self.penalizer_coef)
+
+        def objective(log_params: FloatArray) -> float:
+            params = np.exp(log_params)
+            ll, _ = self._mean_log_likelihood(params, sub, gradient=False)
+            return float(-ll + pen * np.sum(params**2))
+
+        try:
+            x, hess = minimize_log_params(
+                objective, start, model=self.model_name, names=self.param_names
+            )
+        except ConvergenceError:
+            return start, None
+        return x, hess
 
     # --------------------------------------------------------------------- scoring
     def _score_distinct(self, summary: pd.DataFrame, which: str, t: float = 0.0) -> pd.Series:

@@ -20,6 +20,7 @@ from clientalytics.clv._special import (
     bgnbd_bracket,
     sigmoid_of_minus,
     softplus_and_sigmoid,
+    wdot,
 )
 from clientalytics.clv.base import TransactionModel
 
@@ -88,15 +89,16 @@ class BetaGeoModel(TransactionModel):
         # d = log-odds of "dropped out after the last purchase" vs "still alive"
         d = np.where(rep, np.log(a) - np.log(b + xm1) + rx * (log_t - log_tx), -np.inf)
         soft, w4 = softplus_and_sigmoid(d)
-        value = (wx @ head + w @ (soft - rx * log_t)) / data.total
+        value = (wdot(wx, head) + wdot(w, soft - rx * log_t)) / data.total
         if not gradient:
             return float(value), None
         w3 = 1.0 - w4
-        g_r = wx @ (digamma(r + ux) - digamma(r) + np.log(alpha)) - w @ (w3 * log_t + w4 * log_tx)
-        g_alpha = data.total * r / alpha - w @ (rx * (w3 / (alpha + T) + w4 / (alpha + tx)))
-        g_a = wx @ (digamma(a + b) - digamma(a + b + ux)) + (w @ w4) / a
-        g_b = wx @ (digamma(b + ux) - digamma(a + b + ux) - digamma(b) + digamma(a + b))
-        g_b = g_b - w @ (w4 / (b + xm1))
+        g_r = wdot(wx, digamma(r + ux) - digamma(r) + np.log(alpha))
+        g_r = g_r - wdot(w, w3 * log_t + w4 * log_tx)
+        g_alpha = data.total * r / alpha - wdot(w, rx * (w3 / (alpha + T) + w4 / (alpha + tx)))
+        g_a = wdot(wx, digamma(a + b) - digamma(a + b + ux)) + wdot(w, w4) / a
+        g_b = wdot(wx, digamma(b + ux) - digamma(a + b + ux) - digamma(b) + digamma(a + b))
+        g_b = g_b - wdot(w, w4 / (b + xm1))
         return float(value), np.array([g_r, g_alpha, g_a, g_b]) / data.total
 
     def _log_odds_dead(

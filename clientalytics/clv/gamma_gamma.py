@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 
 from clientalytics.clv._data import check_sample_weight, check_summary, compress
 from clientalytics.clv._optimize import minimize_log_params
+from clientalytics.clv._special import wdot
 from clientalytics.exceptions import (
     ConvergenceError,
     ModelAssumptionWarning,
@@ -157,9 +158,11 @@ class GammaGammaModel(BaseEstimator):
 
         def objective(log_params: FloatArray) -> float:
             params = np.exp(log_params)
-            return float(-(cw @ _log_likelihood(params, cx, cm)) / total + pen * np.sum(params**2))
+            return float(
+                -wdot(cw, _log_likelihood(params, cx, cm)) / total + pen * np.sum(params**2)
+            )
 
-        log_params = minimize_log_params(
+        log_params, _ = minimize_log_params(
             objective, np.zeros(3), model="Gamma-Gamma", names=("p", "q", "gamma")
         )
         p, q, v = np.exp(log_params)
@@ -171,7 +174,7 @@ class GammaGammaModel(BaseEstimator):
                 f"penalizer_coef > 0."
             )
         self.params_ = pd.Series([p, q, v], index=["p", "q", "gamma"], name="value")
-        self.log_likelihood_ = float(w @ _log_likelihood(np.array([p, q, v]), x, m))
+        self.log_likelihood_ = wdot(w, _log_likelihood(np.array([p, q, v]), x, m))
         self.n_clients_ = float(w.sum())
         self.aic_ = 6 - 2 * self.log_likelihood_
         self.bic_ = 3 * np.log(self.n_clients_) - 2 * self.log_likelihood_

@@ -18,6 +18,7 @@ from clientalytics.clv._special import (
     bgnbd_bracket,
     sigmoid_of_minus,
     softplus_and_sigmoid,
+    wdot,
 )
 from clientalytics.clv.base import TransactionModel
 from clientalytics.clv.beta_geo import _simulate_poisson_with_dropout
@@ -67,15 +68,17 @@ class ModifiedBetaGeoModel(TransactionModel):
         rx = r + x
         d = np.log(a) - np.log(b + x) + rx * (log_t - log_tx)
         soft, w4 = softplus_and_sigmoid(d)
-        value = (wx @ head + w @ (soft - rx * log_t)) / data.total
+        value = (wdot(wx, head) + wdot(w, soft - rx * log_t)) / data.total
         if not gradient:
             return float(value), None
-        g_r = wx @ (digamma(r + ux) - digamma(r) + np.log(alpha))
-        g_r = g_r - w @ ((1.0 - w4) * log_t + w4 * log_tx)
-        g_alpha = data.total * r / alpha - w @ (rx * ((1.0 - w4) / (alpha + T) + w4 / (alpha + tx)))
-        g_a = wx @ (digamma(a + b) - digamma(a + b + ux + 1)) + (w @ w4) / a
-        g_b = wx @ (digamma(b + ux + 1) - digamma(a + b + ux + 1) - digamma(b) + digamma(a + b))
-        g_b = g_b - w @ (w4 / (b + x))
+        g_r = wdot(wx, digamma(r + ux) - digamma(r) + np.log(alpha))
+        g_r = g_r - wdot(w, (1.0 - w4) * log_t + w4 * log_tx)
+        g_alpha = data.total * r / alpha - wdot(
+            w, rx * ((1.0 - w4) / (alpha + T) + w4 / (alpha + tx))
+        )
+        g_a = wdot(wx, digamma(a + b) - digamma(a + b + ux + 1)) + wdot(w, w4) / a
+        g_b = wdot(wx, digamma(b + ux + 1) - digamma(a + b + ux + 1) - digamma(b) + digamma(a + b))
+        g_b = g_b - wdot(w, w4 / (b + x))
         return float(value), np.array([g_r, g_alpha, g_a, g_b]) / data.total
 
     def _log_likelihood(

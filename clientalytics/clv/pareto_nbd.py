@@ -15,7 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammaln, hyp2f1
 
-from clientalytics.clv._special import one_minus_power_over, sigmoid_of_minus
+from clientalytics.clv._data import FitData
+from clientalytics.clv._special import logaddexp, one_minus_power_over, sigmoid_of_minus, wdot
 from clientalytics.clv.base import TransactionModel
 
 FloatArray = NDArray[np.float64]
@@ -73,6 +74,35 @@ class ParetoNBDModel(TransactionModel):
         diff = np.minimum(at_end - at_last, 0.0)
         with np.errstate(divide="ignore"):
             return np.asarray(at_last + np.log(-np.expm1(diff)), dtype=np.float64)
+
+    def _mean_log_likelihood(
+        self, params: FloatArray, data: FitData, *, gradient: bool
+    ) -> tuple[float, FloatArray | None]:
+        # the hypergeometric terms depend on (x, t_x) or (x, T) only: evaluate them once
+        # per distinct pair and gather them to the distinct histories
+        r, alpha, s, beta = params
+        ux, wx = data.x_unique, data.x_weight
+        head = gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
+        rec_codes, rec_x, rec_q = data.pairs("recency")
+        end_codes, end_x, end_q = data.pairs("T")
+        if alpha < beta:
+            small, big = alpha, beta
+            rec_second: FloatArray | float = r + rec_x
+            end_second: FloatArray | float = r + end_x
+        else:
+            small, big = beta, alpha
+            rec_second = end_second = s + 1.0
+        at_last = _log_hyp_term(r + s + rec_x, rec_second, big, small, rec_q)[rec_codes]
+        end_pair = _log_hyp_term(r + s + end_x, end_second, big, small, end_q)
+        alive_pair = -(r + end_x) * np.log(alpha + end_q) - s * np.log(beta + end_q)
+        at_end = end_pair[end_codes]
+        alive_to_end = alive_pair[end_codes]
+        diff = np.minimum(at_end - at_last, 0.0)
+        with np.errstate(divide="ignore"):
+            log_a0 = at_last + np.log(-np.expm1(diff))
+        died = log_a0 + (np.log(s) - np.log(r + s + ux))[data.x_codes]
+        value = (wdot(wx, head) + wdot(data.w, logaddexp(alive_to_end, died))) / data.total
+        return float(value), None
 
     def _log_likelihood(
         self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray

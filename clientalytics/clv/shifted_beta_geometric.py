@@ -115,7 +115,7 @@ class ShiftedBetaGeometricModel(BaseEstimator):
             params = np.exp(log_params)
             return -self._log_likelihood(params, counts) / size + pen * float(np.sum(params**2))
 
-        log_params = minimize_log_params(
+        log_params, _ = minimize_log_params(
             objective, np.zeros(2), model="sBG", names=("alpha", "beta")
         )
         params = np.exp(log_params)

@@ -177,7 +177,7 @@ def customer_lifetime_value(
     cumulative = transaction_model.expected_purchases_path(summary, times=times)
     monthly = np.diff(cumulative, axis=1, prepend=0.0)
     discount = (1.0 + annual_discount_rate) ** (-k / 12.0)
-    discounted_purchases = monthly @ discount
+    discounted_purchases = np.einsum("ij,j->i", monthly, discount)
     alive = transaction_model.probability_alive(summary)
     per_unit = per_purchase.to_numpy() * rate.to_numpy()
     return pd.DataFrame(
