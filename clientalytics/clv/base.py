@@ -279,7 +279,7 @@ class TransactionModel(BaseEstimator):
         Returns
         -------
         pandas.Series
-            Named ``purchases``, indexed like ``summary``.
+            Named ``expected_purchases``, indexed like ``summary``.
         """
         t = self._check_horizon(t)
         return self._score_distinct(summary, "purchases", t).rename("expected_purchases")
