@@ -12,6 +12,7 @@ times and the speed-up ratios.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -71,17 +72,9 @@ def lifetimes_scoring(bg: BetaGeoModel, gg: GammaGammaModel, data: pd.DataFrame)
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="10x smaller data")
-    parser.add_argument(
-        "--lifetimes-bgnbd-n",
-        type=int,
-        default=None,
-        help="fit lifetimes' BG/NBD on this many clients (default: same as ours)",
-    )
-    args = parser.parse_args()
-    scale = 10 if args.quick else 1
+def measure(*, quick: bool = False, lifetimes_bgnbd_n: int | None = None) -> pd.DataFrame:
+    """Time the three tasks; one row per task with both timings and the ratio."""
+    scale = 10 if quick else 1
     n_bg, n_pareto, n_score = 1_000_000 // scale, 100_000 // scale, 1_000_000 // scale
     warnings.simplefilter("ignore")
     rows: list[dict[str, object]] = []
@@ -89,7 +82,7 @@ def main() -> None:
     big = resampled_cdnow(n_bg, seed=1)
     ours_t, fitted = timed(lambda: BetaGeoModel().fit(big))
     bg: BetaGeoModel = fitted
-    n_lt = args.lifetimes_bgnbd_n or n_bg
+    n_lt = lifetimes_bgnbd_n or n_bg
     sub = big.iloc[:n_lt]
     theirs_t, ref = timed(lambda: BetaGeoFitter().fit(sub["frequency"], sub["recency"], sub["T"]))
     theirs_full = theirs_t * n_bg / n_lt
@@ -97,7 +90,9 @@ def main() -> None:
     rel = float(np.max(np.abs(ours_sub / ref.params_.to_numpy() - 1)))
     rows.append(
         {
-            "task": f"BG/NBD fit, {n_bg:,} clients ({bg.n_distinct_histories_:,} distinct)",
+            "task": f"BG/NBD fit ({bg.n_distinct_histories_:,} distinct histories)",
+            "clients": n_bg,
+            "target": 20.0,
             "clientalytics_s": ours_t,
             "lifetimes_s": theirs_full,
             "speedup": theirs_full / ours_t,
@@ -114,7 +109,9 @@ def main() -> None:
     rel = float(np.max(np.abs(pareto.params_.to_numpy() / ref_p.params_.to_numpy() - 1)))
     rows.append(
         {
-            "task": f"Pareto/NBD fit, {n_pareto:,} clients",
+            "task": "Pareto/NBD fit",
+            "clients": n_pareto,
+            "target": 20.0,
             "clientalytics_s": ours_t,
             "lifetimes_s": theirs_t,
             "speedup": theirs_t / ours_t,
@@ -142,17 +139,63 @@ def main() -> None:
     theirs_t, _ = timed(lambda: lifetimes_scoring(bg, gg, score))
     rows.append(
         {
-            "task": f"scoring {n_score:,} clients (purchases, P(alive), 12-month CLV)",
+            "task": "scoring: purchases, P(alive), 12-month CLV (target < 2 s)",
+            "clients": n_score,
+            "target": None,
             "clientalytics_s": ours_t,
             "lifetimes_s": theirs_t,
             "speedup": theirs_t / ours_t,
             "note": "best of 3 for clientalytics",
         }
     )
-    table = pd.DataFrame(rows)
-    with pd.option_context("display.max_colwidth", 80, "display.width", 200):
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    """Run the benchmark, print the table and return rows in ``run.py``'s format.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line options (``--quick``, ``--lifetimes-bgnbd-n N``); defaults to
+        none, so that ``run.py`` can call ``main()`` directly.
+    """
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10x smaller data")
+    parser.add_argument(
+        "--lifetimes-bgnbd-n",
+        type=int,
+        default=None,
+        help="fit lifetimes' BG/NBD on this many clients (default: same as ours)",
+    )
+    args = parser.parse_args(argv or [])
+    table = measure(quick=args.quick, lifetimes_bgnbd_n=args.lifetimes_bgnbd_n)
+    with pd.option_context("display.max_colwidth", 80, "display.width", 220):
         print(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    report: list[dict[str, Any]] = []
+    for row in table.to_dict("records"):
+        name = f"CLV: {row['task']}"
+        report.append(
+            {
+                "benchmark": name,
+                "rows": int(row["clients"]),
+                "path": "lifetimes",
+                "seconds": float(row["lifetimes_s"]),
+            }
+        )
+        target = row["target"]
+        report.append(
+            {
+                "benchmark": name,
+                "rows": int(row["clients"]),
+                "path": "clientalytics",
+                "seconds": float(row["clientalytics_s"]),
+                "speedup": float(row["speedup"]),
+                "speedup_target": None if target is None or pd.isna(target) else float(target),
+            }
+        )
+    return report
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
