@@ -1,0 +1,249 @@
+"""Customer lifetime value from a transaction model and a value-per-purchase model.
+
+CLV of a client = sum over future months ``k = 1..H`` of
+``E[purchases in month k] * E[value per purchase] * margin rate / (1 + annual rate)**(k/12)``.
+Both the horizon and the discount rate are stated in calendar terms (months, an
+annual rate) and converted to the time unit of the summary, so the result does not
+depend on whether the summary counts days, weeks or months.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from clientalytics.clv.base import TransactionModel
+from clientalytics.clv.gamma_gamma import GammaGammaModel
+from clientalytics.exceptions import ValidationError
+
+TimeUnit = Literal["D", "W", "M"]
+
+#: length of one summary time unit in months
+MONTHS_PER_UNIT: dict[str, float] = {"D": 12.0 / 365.25, "W": 12.0 * 7.0 / 365.25, "M": 1.0}
+
+
+def resolve_time_unit(summary: pd.DataFrame, time_unit: str | None) -> str:
+    """Return the summary's time unit from the argument or ``summary.attrs['time_unit']``.
+
+    Raises
+    ------
+    ValidationError
+        When neither is given or the unit is not one of ``"D"``, ``"W"``, ``"M"``.
+    """
+    unit = time_unit if time_unit is not None else summary.attrs.get("time_unit")
+    if unit is None:
+        raise ValidationError(
+            "time_unit is required: pass time_unit='D', 'W' or 'M' (the unit of recency and T "
+            "in the summary) so that the horizon and the annual discount rate can be converted"
+        )
+    unit = str(unit).upper()
+    if unit not in MONTHS_PER_UNIT:
+        raise ValidationError(f"time_unit must be 'D', 'W' or 'M', got {unit!r}")
+    return unit
+
+
+def period_discount_rate(annual_discount_rate: float, *, time_unit: str) -> float:
+    """Convert an annual discount rate to the rate per summary time unit.
+
+    ``(1 + annual) ** (unit length in years) - 1``; e.g. 10 % a year is about 0.797 %
+    a month and 0.183 % a week.
+    """
+    unit = resolve_time_unit(pd.DataFrame(), time_unit)
+    _check_rate(annual_discount_rate)
+    years = MONTHS_PER_UNIT[unit] / 12.0
+    return float((1.0 + annual_discount_rate) ** years - 1.0)
+
+
+def _check_rate(rate: float) -> None:
+    if not np.isfinite(rate) or rate <= -1 or rate > 10:
+        raise ValidationError(
+            f"annual_discount_rate must be a yearly fraction such as 0.1 (10 %), got {rate}"
+        )
+
+
+def _margin_rate(
+    summary: pd.DataFrame,
+    margin_rate: float | pd.Series | None,
+    value: str,
+) -> pd.Series:
+    if value == "revenue":
+        if margin_rate is not None:
+            raise ValidationError("margin_rate applies to value='margin' only")
+        return pd.Series(1.0, index=summary.index)
+    if value != "margin":
+        raise ValidationError(f"value must be 'margin' or 'revenue', got {value!r}")
+    if isinstance(margin_rate, pd.Series):
+        rate = margin_rate.reindex(summary.index)
+        missing = rate.isna()
+        if missing.any():
+            raise ValidationError(
+                f"margin_rate has no value for {int(missing.sum())} client(s), e.g. "
+                f"{list(summary.index[missing.to_numpy()][:3])}"
+            )
+        return rate.astype(np.float64)
+    if margin_rate is not None:
+        if not np.isfinite(margin_rate) or margin_rate > 1:
+            raise ValidationError(f"margin_rate must be a share of revenue <= 1, got {margin_rate}")
+        return pd.Series(float(margin_rate), index=summary.index)
+    needed = ["total_margin", "total_revenue"]
+    missing_cols = [c for c in needed if c not in summary.columns]
+    if missing_cols:
+        raise ValidationError(
+            f"value='margin' needs a margin rate: the summary lacks {missing_cols}; pass "
+            f"margin_rate=0.25 (share of revenue kept as margin), margin_rate=1.0 if the "
+            f"spend model was fitted on margins, or value='revenue' to value revenue"
+        )
+    revenue = summary["total_revenue"].astype(np.float64)
+    margin = summary["total_margin"].astype(np.float64)
+    total_rev = float(revenue.sum())
+    base_rate = float(margin.sum()) / total_rev if total_rev > 0 else 0.0
+    with np.errstate(all="ignore"):
+        per_client = margin / revenue
+    return per_client.where(revenue > 0, base_rate).astype(np.float64)
+
+
+def customer_lifetime_value(
+    transaction_model: TransactionModel,
+    spend_model: GammaGammaModel | pd.Series,
+    summary: pd.DataFrame,
+    *,
+    time_unit: TimeUnit | None = None,
+    horizon_months: int = 12,
+    annual_discount_rate: float = 0.10,
+    value: Literal["margin", "revenue"] = "margin",
+    margin_rate: float | pd.Series | None = None,
+) -> pd.DataFrame:
+    """Discounted expected margin of each client over a horizon in months.
+
+    Parameters
+    ----------
+    transaction_model : TransactionModel
+        A fitted BG/NBD, modified BG/NBD, Pareto/NBD or BG/BB model, fitted on a
+        summary in the same time unit as ``summary``.
+    spend_model : GammaGammaModel or pandas.Series
+        Fitted Gamma-Gamma model giving the expected revenue per purchase, or a
+        Series of expected value per purchase indexed like ``summary``.
+    summary : pandas.DataFrame
+        Client summary (``frequency``, ``recency``, ``T``, ``monetary_value``; plus
+        ``total_margin`` and ``total_revenue`` when the margin rate is derived).
+    time_unit : {"D", "W", "M"}, optional
+        Unit of ``recency`` and ``T``; read from ``summary.attrs["time_unit"]`` when
+        omitted.
+    horizon_months : int, default 12
+        Number of future months valued.
+    annual_discount_rate : float, default 0.10
+        Yearly discount rate; month ``k`` is discounted by ``(1 + rate) ** (k / 12)``.
+    value : {"margin", "revenue"}, default "margin"
+        Value margin (the default) or revenue.
+    margin_rate : float or pandas.Series, optional
+        Share of revenue that is margin. When omitted with ``value="margin"`` it is
+        each client's ``total_margin / total_revenue`` (the base-wide rate for clients
+        without revenue). Use 1.0 if the spend model was fitted on margins.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``summary``, columns:
+
+        - ``expected_purchases``: expected purchases over the horizon (undiscounted);
+        - ``probability_alive``: probability the client is still active now;
+        - ``expected_value_per_purchase``: expected revenue per purchase;
+        - ``margin_rate``: share of that revenue counted as value (1 for revenue);
+        - ``clv``: discounted expected margin (or revenue) over the horizon.
+    """
+    unit = resolve_time_unit(summary, time_unit)
+    _check_rate(annual_discount_rate)
+    months = int(horizon_months)
+    if months < 1 or months != horizon_months:
+        raise ValidationError(f"horizon_months must be a whole number >= 1, got {horizon_months}")
+    if transaction_model.discrete_time and unit != "M" and MONTHS_PER_UNIT[unit] < 1:
+        raise ValidationError("BG/BB needs whole periods; summarise by month ('M') for CLV")
+    rate = _margin_rate(summary, margin_rate, value)
+    if isinstance(spend_model, pd.Series):
+        per_purchase = spend_model.reindex(summary.index).astype(np.float64)
+        if per_purchase.isna().any():
+            raise ValidationError(
+                f"spend_model Series has no value for {int(per_purchase.isna().sum())} client(s)"
+            )
+    else:
+        per_purchase = spend_model.expected_value(summary)
+    step = 1.0 / MONTHS_PER_UNIT[unit]  # one month in summary time units
+    k = np.arange(1, months + 1, dtype=np.float64)
+    times = k * step
+    if transaction_model.discrete_time:
+        times = np.round(times)
+    cumulative = transaction_model.expected_purchases_path(summary, times=times)
+    monthly = np.diff(cumulative, axis=1, prepend=0.0)
+    discount = (1.0 + annual_discount_rate) ** (-k / 12.0)
+    discounted_purchases = np.einsum("ij,j->i", monthly, discount)
+    alive = transaction_model.probability_alive(summary)
+    per_unit = per_purchase.to_numpy() * rate.to_numpy()
+    return pd.DataFrame(
+        {
+            "expected_purchases": cumulative[:, -1],
+            "probability_alive": alive.to_numpy(),
+            "expected_value_per_purchase": per_purchase.to_numpy(),
+            "margin_rate": rate.to_numpy(),
+            "clv": discounted_purchases * per_unit,
+        },
+        index=summary.index,
+    )
+
+
+def customer_equity(
+    clv: pd.DataFrame | pd.Series,
+    *,
+    segments: pd.Series | None = None,
+    clv_col: str = "clv",
+) -> pd.DataFrame:
+    """Sum CLV over the client base, by segment.
+
+    Parameters
+    ----------
+    clv : pandas.DataFrame or pandas.Series
+        Output of :func:`customer_lifetime_value` or a Series of CLV per client.
+    segments : pandas.Series, optional
+        Segment label per client (aligned on the index). Without it the whole base
+        is one segment named ``"all clients"``.
+    clv_col : str, default "clv"
+        Column holding CLV when ``clv`` is a DataFrame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``segment`` (sorted by equity, largest first), columns:
+
+        - ``n_clients``: clients in the segment;
+        - ``customer_equity``: sum of CLV;
+        - ``mean_clv`` and ``median_clv``;
+        - ``share_of_equity``: segment equity over total equity (0 when total is 0).
+    """
+    values = clv[clv_col] if isinstance(clv, pd.DataFrame) else clv
+    values = values.astype(np.float64)
+    if not np.all(np.isfinite(values.to_numpy())):
+        raise ValidationError("clv has missing or infinite values")
+    if segments is None:
+        labels = pd.Series("all clients", index=values.index)
+    else:
+        labels = segments.reindex(values.index)
+        missing = labels.isna()
+        if missing.any():
+            raise ValidationError(
+                f"segments has no label for {int(missing.sum())} client(s), e.g. "
+                f"{list(values.index[missing.to_numpy()][:3])}"
+            )
+    grouped = values.groupby(labels.astype(str).to_numpy())
+    table = pd.DataFrame(
+        {
+            "n_clients": grouped.size(),
+            "customer_equity": grouped.sum(),
+            "mean_clv": grouped.mean(),
+            "median_clv": grouped.median(),
+        }
+    )
+    total = float(values.sum())
+    table["share_of_equity"] = table["customer_equity"] / total if total != 0 else 0.0
+    table.index.name = "segment"
+    return table.sort_values("customer_equity", ascending=False)

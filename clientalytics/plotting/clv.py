@@ -1,0 +1,238 @@
+"""Plots of the lifetime-value models.
+
+Every function draws a result table from :mod:`clientalytics.clv` on a matplotlib
+``Axes`` (a new figure when ``ax`` is omitted) and returns the ``Axes``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from clientalytics.exceptions import ValidationError
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    _, new_ax = plt.subplots(figsize=(7, 4.5))
+    return new_ax
+
+
+def _need(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValidationError(f"{what}: table lacks column(s) {missing}")
+
+
+def _heatmap(matrix: pd.DataFrame, ax: Axes | None, title: str, label: str) -> Axes:
+    ax = _axes(ax)
+    values = np.ma.masked_invalid(matrix.to_numpy(dtype=np.float64))
+    image = ax.imshow(values, aspect="auto", origin="upper", interpolation="nearest")
+    ax.figure.colorbar(image, ax=ax, label=label)
+    n_rec, n_freq = values.shape
+    ax.set_xlabel("frequency (repeat purchases)")
+    ax.set_ylabel("recency (time of last purchase)")
+    xt = np.linspace(0, n_freq - 1, min(n_freq, 8)).round().astype(int)
+    yt = np.linspace(0, n_rec - 1, min(n_rec, 8)).round().astype(int)
+    ax.set_xticks(xt, [str(matrix.columns[i]) for i in xt])
+    ax.set_yticks(yt, [f"{matrix.index[i]:g}" for i in yt])
+    ax.set_title(title)
+    return ax
+
+
+def plot_frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Heat map of expected future purchases by frequency and recency.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Output of :func:`clientalytics.clv.frequency_recency_matrix`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    return _heatmap(matrix, ax, "Expected purchases by history", "expected purchases")
+
+
+def plot_probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Heat map of the probability that a client is alive, by frequency and recency.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Output of :func:`clientalytics.clv.probability_alive_matrix`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    return _heatmap(matrix, ax, "Probability alive by history", "P(alive)")
+
+
+def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Bar chart of clients by number of repeat purchases, actual vs model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`clientalytics.clv.period_transactions`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(table, ("actual", "model"), "plot_period_transactions")
+    ax = _axes(ax)
+    x = np.arange(len(table))
+    ax.bar(x - 0.2, table["actual"], width=0.4, label="actual")
+    ax.bar(x + 0.2, table["model"], width=0.4, label="model")
+    labels = [str(i) for i in table.index]
+    labels[-1] = f"{labels[-1]}+"
+    ax.set_xticks(x, labels)
+    ax.set_xlabel("repeat purchases in the calibration period")
+    ax.set_ylabel("clients")
+    ax.set_title("Clients by number of repeat purchases")
+    ax.legend()
+    return ax
+
+
+def plot_calibration_holdout(
+    predictions: pd.DataFrame, *, max_frequency: int = 7, ax: Axes | None = None
+) -> Axes:
+    """Mean actual vs predicted holdout purchases, by calibration-period frequency.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        Output of :func:`clientalytics.clv.holdout_predictions`; needs the column
+        ``frequency_cal`` added back (``predictions.join(data["frequency_cal"])``) or
+        present in ``predictions``.
+    max_frequency : int, default 7
+        Frequencies at or above this value are pooled.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(
+        predictions,
+        ("frequency_cal", "actual_purchases", "predicted_purchases"),
+        "plot_calibration_holdout",
+    )
+    ax = _axes(ax)
+    bucket = np.minimum(predictions["frequency_cal"].to_numpy(), max_frequency).astype(int)
+    grouped = predictions.groupby(bucket)[["actual_purchases", "predicted_purchases"]].mean()
+    ax.plot(grouped.index, grouped["actual_purchases"], marker="o", label="actual")
+    ax.plot(grouped.index, grouped["predicted_purchases"], marker="s", label="model")
+    ax.set_xlabel(f"repeat purchases in calibration period ({max_frequency} = {max_frequency}+)")
+    ax.set_ylabel("mean purchases in holdout period")
+    ax.set_title("Calibration vs holdout")
+    ax.legend()
+    return ax
+
+
+def plot_cumulative_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Line chart of cumulative repeat purchases over time, actual vs model.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`clientalytics.clv.cumulative_transactions`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(table, ("period_start", "actual", "model"), "plot_cumulative_transactions")
+    ax = _axes(ax)
+    ax.plot(table["period_start"], table["actual"], label="actual")
+    ax.plot(table["period_start"], table["model"], linestyle="--", label="model")
+    for label in ax.get_xticklabels():
+        label.set_rotation(30)
+        label.set_horizontalalignment("right")
+    ax.set_xlabel("period")
+    ax.set_ylabel("cumulative repeat purchases")
+    ax.set_title("Tracking cumulative repeat purchases")
+    ax.legend()
+    return ax
+
+
+def plot_clv_distribution(
+    clv: pd.DataFrame | pd.Series, *, bins: int = 50, ax: Axes | None = None
+) -> Axes:
+    """Histogram of CLV across clients with the mean and median marked.
+
+    Parameters
+    ----------
+    clv : pandas.DataFrame or pandas.Series
+        Output of :func:`clientalytics.clv.customer_lifetime_value` (column ``clv``)
+        or a Series of CLV values.
+    bins : int, default 50
+        Number of histogram bins.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    values = clv["clv"] if isinstance(clv, pd.DataFrame) else clv
+    ax = _axes(ax)
+    ax.hist(values.to_numpy(dtype=np.float64), bins=bins)
+    ax.axvline(float(values.mean()), color="black", linestyle="--", label="mean")
+    ax.axvline(float(values.median()), color="grey", linestyle=":", label="median")
+    ax.set_xlabel("CLV")
+    ax.set_ylabel("clients")
+    ax.set_title("Distribution of customer lifetime value")
+    ax.legend()
+    return ax
+
+
+def plot_survival_projection(
+    projection: pd.DataFrame,
+    *,
+    actual: pd.Series | np.ndarray | list[float] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Projected share of a contract cohort still active, with observed shares.
+
+    Parameters
+    ----------
+    projection : pandas.DataFrame
+        Output of :meth:`clientalytics.clv.ShiftedBetaGeometricModel.project`.
+    actual : array-like, optional
+        Observed active counts from period 0; drawn as points (as shares of the
+        first value).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(projection, ("period", "survival"), "plot_survival_projection")
+    ax = _axes(ax)
+    ax.plot(projection["period"], projection["survival"], label="sBG projection")
+    if actual is not None:
+        counts = np.asarray(actual, dtype=np.float64)
+        ax.plot(np.arange(counts.shape[0]), counts / counts[0], "o", label="observed")
+    ax.set_xlabel("period")
+    ax.set_ylabel("share of cohort still active")
+    ax.set_ylim(0, 1.02)
+    ax.set_title("Contract survival")
+    ax.legend()
+    return ax

@@ -1,0 +1,172 @@
+"""Contract tests over every transaction model, input validation and weight compression."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from clientalytics.clv import (
+    BetaGeoBetaBinomModel,
+    BetaGeoModel,
+    GammaGammaModel,
+    ModifiedBetaGeoModel,
+    ParetoNBDModel,
+)
+from clientalytics.exceptions import ModelAssumptionWarning, NotFittedError, ValidationError
+
+CONTINUOUS = [BetaGeoModel, ModifiedBetaGeoModel, ParetoNBDModel]
+
+
+@pytest.mark.parametrize("cls", CONTINUOUS)
+def test_estimator_contract(cls, cdnow):
+    model = cls(penalizer_coef=0.0)
+    assert clone(model).get_params() == {"penalizer_coef": 0.0}
+    with pytest.raises(NotFittedError, match="call fit"):
+        model.probability_alive(cdnow)
+    assert model.fit(cdnow) is model
+    k = len(model.params_)
+    assert model.aic_ == pytest.approx(2 * k - 2 * model.log_likelihood_)
+    assert model.bic_ == pytest.approx(k * np.log(2357) - 2 * model.log_likelihood_)
+    assert model.score(cdnow) == pytest.approx(model.log_likelihood_ / 2357)
+    assert model.n_distinct_histories_ == len(
+        cdnow[["frequency", "recency", "T"]].drop_duplicates()
+    )
+
+
+@pytest.mark.parametrize("cls", CONTINUOUS)
+def test_compressed_fit_equals_weighted_fit(cls, cdnow):
+    """Identical rows are merged into weights; fitting pre-aggregated rows with their counts,
+    or every row twice, gives the same parameters to 1e-6."""
+    plain = cls().fit(cdnow)
+    grouped = cdnow.groupby(["frequency", "recency", "T"]).size().rename("n").reset_index()
+    weighted = cls().fit(grouped, sample_weight=grouped["n"])
+    doubled = cls().fit(pd.concat([cdnow, cdnow]))
+    np.testing.assert_allclose(weighted.params_, plain.params_, rtol=1e-6)
+    np.testing.assert_allclose(doubled.params_, plain.params_, rtol=1e-6)
+    assert weighted.log_likelihood_ == pytest.approx(plain.log_likelihood_, rel=1e-9)
+
+
+@pytest.mark.parametrize("cls", CONTINUOUS)
+def test_compressed_fit_equals_row_by_row_fit(cls, cdnow):
+    """The same optimiser run on every row separately (no merging of identical histories)
+    lands on the same parameters to 1e-6."""
+    from clientalytics.clv._data import FitData
+    from clientalytics.clv._optimize import minimize_log_params
+
+    model = cls().fit(cdnow)
+    scale = 1.0 / cdnow["T"].max()
+    rows = FitData(
+        cdnow["frequency"].to_numpy(float),
+        cdnow["recency"].to_numpy() * scale,
+        cdnow["T"].to_numpy() * scale,
+        np.ones(len(cdnow)),
+    )
+    assert rows.x.shape[0] == 2357 > model.n_distinct_histories_
+
+    def objective(log_params):
+        return -model._mean_log_likelihood(np.exp(log_params), rows, gradient=False)[0]
+
+    log_params, _ = minimize_log_params(
+        objective, np.zeros(4), model=model.model_name, names=model.param_names
+    )
+    row_by_row = model._scaled(np.exp(log_params), 1.0 / scale)
+    np.testing.assert_allclose(model.params_.to_numpy(), row_by_row, rtol=1e-6)
+
+
+def test_parameters_are_recovered_from_simulated_data():
+    truth = BetaGeoModel().fit(
+        pd.DataFrame({"frequency": [0, 1, 2, 5], "recency": [0, 5, 20, 30.0], "T": [40.0] * 4}),
+        sample_weight=[50, 20, 10, 5],
+    )
+    truth.params_[:] = [0.5, 6.0, 0.7, 2.5]
+    sample = truth.sample(np.full(40_000, 52.0), random_state=7)
+    refit = BetaGeoModel().fit(sample)
+    np.testing.assert_allclose(refit.params_, [0.5, 6.0, 0.7, 2.5], rtol=0.1)
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (pd.DataFrame({"frequency": [1], "recency": [2.0]}), r"missing column\(s\) \['T'\]"),
+        (
+            pd.DataFrame({"frequency": [1, 2], "recency": [5.0, 9.0], "T": [4.0, 10.0]}),
+            "'recency' exceeds 'T' for 1 client",
+        ),
+        (
+            pd.DataFrame({"frequency": [1.5], "recency": [2.0], "T": [3.0]}),
+            "'frequency' must count whole repeat purchases; 1 value",
+        ),
+        (
+            pd.DataFrame({"frequency": [1], "recency": [-2.0], "T": [3.0]}),
+            "'recency' has 1 negative value",
+        ),
+        (
+            pd.DataFrame({"frequency": [1], "recency": [np.nan], "T": [3.0]}),
+            "'recency' has 1 missing",
+        ),
+        (
+            pd.DataFrame({"frequency": [2], "recency": [0.0], "T": [3.0]}),
+            "repeat purchases but recency 0",
+        ),
+        (pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [0.0]}), "'T' must be positive"),
+    ],
+)
+def test_invalid_summaries_are_rejected(frame, message):
+    with pytest.raises(ValidationError, match=message):
+        BetaGeoModel().fit(frame)
+
+
+def test_bad_sample_weight():
+    frame = pd.DataFrame({"frequency": [0, 1], "recency": [0.0, 2.0], "T": [3.0, 3.0]})
+    with pytest.raises(ValidationError, match="sample_weight has 1 values for 2 rows"):
+        BetaGeoModel().fit(frame, sample_weight=[1.0])
+    with pytest.raises(ValidationError, match="negative or non-finite"):
+        BetaGeoModel().fit(frame, sample_weight=[1.0, -1.0])
+
+
+def test_bgbb_needs_whole_periods(cdnow):
+    with pytest.raises(ValidationError, match="'recency' must hold whole periods"):
+        BetaGeoBetaBinomModel().fit(cdnow)
+
+
+def test_horizon_must_be_valid(cdnow):
+    model = BetaGeoModel().fit(cdnow)
+    with pytest.raises(ValidationError, match="horizon t must be a finite number >= 0"):
+        model.expected_purchases(cdnow, t=-1)
+
+
+def test_gamma_gamma_warns_on_spend_frequency_correlation():
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 20, size=300)
+    spend = 10.0 * x * rng.gamma(3, 1 / 3, 300)  # bigger clients buy more and spend more
+    frame = pd.DataFrame({"frequency": x, "monetary_value": spend})
+    with pytest.warns(ModelAssumptionWarning, match=r"correlation among repeat buyers is 0\.[6-9]"):
+        model = GammaGammaModel().fit(frame)
+    assert model.frequency_spend_correlation_ > 0.6
+
+
+def test_gamma_gamma_silent_on_cdnow(cdnow_monetary):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = GammaGammaModel().fit(cdnow_monetary)
+    assert abs(model.frequency_spend_correlation_) < 0.3
+
+
+def test_gamma_gamma_rejects_non_positive_spend():
+    frame = pd.DataFrame({"frequency": [1, 2, 0], "monetary_value": [5.0, -3.0, 0.0]})
+    with pytest.raises(ValidationError, match=r"must be positive and finite .* 1 are not"):
+        GammaGammaModel().fit(frame)
+
+
+def test_gamma_gamma_currency_invariance(cdnow_monetary):
+    base = GammaGammaModel().fit(cdnow_monetary)
+    scaled = GammaGammaModel().fit(
+        cdnow_monetary.assign(monetary_value=cdnow_monetary["monetary_value"] * 90.0)
+    )
+    np.testing.assert_allclose(scaled.params_[["p", "q"]], base.params_[["p", "q"]], rtol=1e-6)
+    assert scaled.params_["gamma"] == pytest.approx(90 * base.params_["gamma"], rel=1e-6)
+    # new clients are valued at the population mean
+    value = base.expected_value(pd.DataFrame({"frequency": [0], "monetary_value": [0.0]}))
+    assert value.iloc[0] == pytest.approx(base.population_mean_value_)
