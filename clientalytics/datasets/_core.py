@@ -1,0 +1,266 @@
+"""Latent client and manager parameters shared by every table of the synthetic company.
+
+:func:`draw_core` draws, once per company, everything that later tables depend
+on: who is a prospect, when each client is first won, the client's purchase rate
+and dropout probability (the buy-till-you-die process), order-value scale and
+margin level, satisfaction, region, industry, manager and acquisition channel.
+Each table then draws its own events from its own random stream, so the
+transactions come out identical whether or not the other tables are generated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from clientalytics.datasets import _vocab as V
+
+# Independent random streams, one per part of the company (indices into the spawned list).
+STREAM_CLIENTS = 0
+STREAM_MANAGERS = 1
+STREAM_TRANSACTIONS = 2
+STREAM_CONTRACTS = 3
+STREAM_TOUCHPOINTS = 4
+STREAM_REQUESTS = 5
+STREAM_SURVEYS = 6
+STREAM_MARKETING = 7
+STREAM_ATTRIBUTES = 8
+STREAM_REGISTRY = 9
+N_STREAMS = 10
+
+# Purchase process (rates per day): purchase rate ~ Gamma(R_SHAPE, scale=1/R_RATE),
+# dropout probability after each repeat purchase ~ Beta(DROP_A, DROP_B).
+R_SHAPE = 0.4
+R_RATE = 2.8
+DROP_A = 1.2
+DROP_B = 32.0
+# Order value (gamma-gamma): nu ~ Gamma(Q, scale=1/GAMMA), value ~ Gamma(P, scale=1/nu).
+VALUE_P = 4.0
+VALUE_Q = 3.5
+VALUE_GAMMA = 500.0
+# Margin level per client ~ Normal(MARGIN_MEAN, MARGIN_SD), per-order noise MARGIN_NOISE.
+MARGIN_MEAN = 0.17
+MARGIN_SD = 0.07
+MARGIN_NOISE = 0.04
+#: Share of clients that are prospects (contacts and requests, never an order).
+PROSPECT_SHARE = 0.08
+#: Share of clients that are the existing base, won in the first two months.
+EARLY_SHARE = 0.30
+#: Probability that a buyer joins the relationship programme.
+PROGRAMME_SHARE = 0.25
+
+
+def streams(seed: int) -> list[np.random.Generator]:
+    """Return the independent random generators of one company, all derived from ``seed``."""
+    return np.random.default_rng(seed).spawn(N_STREAMS)
+
+
+def padded_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
+    """Return ``prefix`` followed by each number left-padded with zeros to ``width`` digits."""
+    text = pc.utf8_lpad(pc.cast(pa.array(numbers, type=pa.int64()), pa.string()), width, "0")
+    joined = pc.binary_join_element_wise(prefix, text, "")
+    return joined
+
+
+def to_str_series(values: pa.Array | pa.ChunkedArray | list[str] | np.ndarray) -> pd.Series:
+    """Wrap text values as a pandas series of the default string dtype."""
+    return pd.Series(pd.array(values, dtype="str"))
+
+
+def id_width(n: int) -> int:
+    """Return the number of digits used for ids of a table with ``n`` rows (at least 5)."""
+    return max(5, len(str(max(n, 1))))
+
+
+def as_datetime(start: pd.Timestamp, days: np.ndarray, *, unit: str = "D") -> pd.Series:
+    """Convert days after ``start`` (NaN for missing) into a ``datetime64[ns]`` series.
+
+    ``unit="D"`` keeps whole days (dates), ``unit="min"`` keeps the time of day
+    rounded down to the minute.
+    """
+    values = np.asarray(days, dtype=np.float64)
+    missing = np.isnan(values)
+    per_day = 1 if unit == "D" else 1_440
+    # The tiny offset keeps a value that is a whole minute (up to rounding) on that minute.
+    steps = np.floor(np.where(missing, 0.0, values) * per_day + 1e-6).astype("int64")
+    step_ns = 86_400_000_000_000 // per_day
+    stamps = start.to_datetime64().astype("datetime64[ns]") + (steps * step_ns).astype(
+        "timedelta64[ns]"
+    )
+    stamps[missing] = np.datetime64("NaT")
+    return pd.Series(stamps, dtype="datetime64[ns]")
+
+
+@dataclass(frozen=True)
+class Managers:
+    """Latent and recorded attributes of the sales managers (arrays of one row per manager)."""
+
+    ids: list[str]
+    role: np.ndarray
+    region: np.ndarray
+    capacity: np.ndarray
+    quality: np.ndarray
+    response_minutes: np.ndarray
+    specialisation: np.ndarray
+    hired_days_before_start: np.ndarray
+
+
+@dataclass(frozen=True)
+class CompanyCore:
+    """Client-level parameters of one synthetic company (arrays of one row per client).
+
+    Times are in days after ``start``; ``horizon`` is the number of days up to the
+    observation end.
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    horizon: int
+    client_ids: list[str]
+    prospect: np.ndarray
+    region: np.ndarray
+    industry: np.ndarray
+    legal_status: np.ndarray
+    manager: np.ndarray
+    managers: Managers
+    first_contact: np.ndarray
+    first_purchase: np.ndarray
+    purchase_rate: np.ndarray
+    dropout: np.ndarray
+    value_rate: np.ndarray
+    margin_level: np.ndarray
+    main_service: np.ndarray
+    satisfaction: np.ndarray
+    programme: np.ndarray
+    channel: np.ndarray
+
+    @property
+    def n_clients(self) -> int:
+        """Number of clients, prospects included."""
+        return len(self.client_ids)
+
+
+def _draw_managers(n_clients: int, rng: np.random.Generator) -> Managers:
+    n = max(4, round(n_clients / 60))
+    n_regions = min(len(V.REGIONS), n)
+    # Every region served gets one manager; the rest follow the client shares.
+    weights = V.REGION_WEIGHTS[:n_regions] / V.REGION_WEIGHTS[:n_regions].sum()
+    extra = rng.choice(n_regions, size=n - n_regions, p=weights)
+    region = np.sort(np.concatenate([np.arange(n_regions), extra]))
+    role = rng.choice(len(V.MANAGER_ROLES), size=n, p=V.ROLE_WEIGHTS)
+    capacity = np.round(V.ROLE_CAPACITY[role] * rng.uniform(0.8, 1.25, size=n)).astype(np.int64)
+    quality = rng.normal(0.0, 1.0, size=n)
+    # Median first-response time: 15 minutes to a few hours, faster for better managers.
+    response = np.exp(rng.normal(np.log(70.0) - 0.35 * quality, 0.6))
+    specialisation = rng.integers(0, len(V.SPECIALISATIONS), size=n)
+    hired = np.round(rng.gamma(2.0, 500.0, size=n)).astype(np.int64) + 30
+    ids = [f"M{i + 1:03d}" for i in range(n)]
+    return Managers(ids, role, region, capacity, quality, response, specialisation, hired)
+
+
+def draw_core(n_clients: int, years: int, seed: int, start: str | pd.Timestamp) -> CompanyCore:
+    """Draw the client and manager parameters of one company.
+
+    Parameters
+    ----------
+    n_clients : int
+        Number of clients, prospects included.
+    years : int
+        Length of the observation window in years.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`.
+    start : str or Timestamp
+        First day of the observation window.
+
+    Returns
+    -------
+    CompanyCore
+    """
+    if int(n_clients) < 1:
+        raise ValueError(f"n_clients must be at least 1, got {n_clients!r}")
+    if int(years) < 1:
+        raise ValueError(f"years must be at least 1, got {years!r}")
+    start_ts = pd.Timestamp(start).normalize()
+    if start_ts.tzinfo is not None:
+        raise ValueError(f"start must be a naive date, got {start!r}")
+    end_ts = start_ts + pd.DateOffset(years=int(years))
+    horizon = int((end_ts - start_ts).days)
+    n = int(n_clients)
+    gens = streams(seed)
+    rng = gens[STREAM_CLIENTS]
+    managers = _draw_managers(n, gens[STREAM_MANAGERS])
+
+    prospect = rng.random(n) < PROSPECT_SHARE
+    served = np.unique(managers.region)
+    region_w = V.REGION_WEIGHTS[served] / V.REGION_WEIGHTS[served].sum()
+    region = served[rng.choice(len(served), size=n, p=region_w)]
+    industry = rng.choice(len(V.INDUSTRIES), size=n, p=V.INDUSTRY_WEIGHTS)
+    legal = rng.choice(len(V.LEGAL_STATUSES), size=n, p=V.LEGAL_WEIGHTS)
+
+    # Manager within the client's region, chosen in proportion to capacity.
+    manager = np.empty(n, dtype=np.int64)
+    u = rng.random(n)
+    for r in served:
+        in_region = np.flatnonzero(managers.region == r)
+        cum = np.cumsum(managers.capacity[in_region].astype(np.float64))
+        pick = np.searchsorted(cum / cum[-1], u[region == r], side="right")
+        manager[region == r] = in_region[np.minimum(pick, len(in_region) - 1)]
+
+    # First purchase: an existing base won early, the rest spread over the window.
+    early = rng.random(n) < EARLY_SHARE
+    t_first = np.where(
+        early,
+        rng.uniform(0.0, 60.0, size=n),
+        rng.uniform(0.0, 0.97 * horizon, size=n),
+    )
+    cycle = rng.lognormal(np.log(25.0), 0.8, size=n)  # days from first contact to first order
+    first_contact = np.maximum(t_first - cycle, 0.0)
+    first_contact = np.where(prospect, rng.uniform(0.0, horizon - 1.0, size=n), first_contact)
+    first_purchase = np.where(prospect, np.nan, t_first)
+
+    rate = rng.gamma(R_SHAPE, 1.0 / R_RATE, size=n)
+    dropout = rng.beta(DROP_A, DROP_B, size=n)
+    programme = ~prospect & (rng.random(n) < PROGRAMME_SHARE)
+    # Better managers and the relationship programme keep clients a little longer.
+    dropout = dropout * np.exp(-0.15 * managers.quality[manager]) * np.where(programme, 0.85, 1.0)
+    dropout = np.clip(dropout, 1e-4, 0.999)
+    # Satisfaction: a standardised latent score, higher for clients who stay longer.
+    logit = np.log(dropout / (1.0 - dropout))
+    satisfaction = -(logit - logit.mean()) / max(float(logit.std()), 1e-9)
+    satisfaction = 0.7 * satisfaction + 0.7 * rng.normal(0.0, 1.0, size=n)
+
+    value_rate = rng.gamma(VALUE_Q, 1.0 / VALUE_GAMMA, size=n)
+    margin = np.clip(rng.normal(MARGIN_MEAN, MARGIN_SD, size=n), -0.12, 0.45)
+    main_service = np.array(
+        [V.SERVICES.index(V.MAIN_SERVICE[V.INDUSTRIES[i]]) for i in range(len(V.INDUSTRIES))]
+    )[industry]
+    channel = rng.choice(len(V.ACQUISITION_CHANNELS), size=n, p=V.ACQUISITION_WEIGHTS)
+
+    width = id_width(n)
+    client_ids = [f"C{i + 1:0{width}d}" for i in range(n)]
+    return CompanyCore(
+        start=start_ts,
+        end=end_ts,
+        horizon=horizon,
+        client_ids=client_ids,
+        prospect=prospect,
+        region=region,
+        industry=industry,
+        legal_status=legal,
+        manager=manager,
+        managers=managers,
+        first_contact=first_contact,
+        first_purchase=first_purchase,
+        purchase_rate=rate,
+        dropout=dropout,
+        value_rate=value_rate,
+        margin_level=margin,
+        main_service=main_service,
+        satisfaction=satisfaction,
+        programme=programme,
+        channel=channel,
+    )

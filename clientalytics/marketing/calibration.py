@@ -1,0 +1,265 @@
+"""Calibration of response curves from a company's spend and outcome history.
+
+:func:`response_history` turns the tables into (spend per head, rate) points,
+one per period and client group: acquisition spend per prospect against the
+share of prospects who became clients, retention spend per client against the
+share of last period's active clients who bought again. :class:`ResponseCurveFitter`
+fits ``rate = floor + (ceiling − floor) · (1 − e^(−k · spend))`` to such points by
+least squares and reports the fit (R², RMSE, number of points); it refuses to
+fit on fewer points than it has parameters plus two.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import optimize
+
+from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
+from clientalytics.marketing._checks import client_ids, require_columns, require_dates
+from clientalytics.marketing.allocation import allocate_marketing_spend, client_segments
+from clientalytics.marketing.response import ResponseCurve
+
+__all__ = ["ResponseCurveFitter", "response_history"]
+
+PROSPECTS = "prospects"
+
+
+class ResponseCurveFitter:
+    """Least-squares fit of a saturating response curve to (spend, rate) points.
+
+    Parameters
+    ----------
+    fit_floor : bool, default False
+        Also fit the rate reached without spending; otherwise the floor is 0 and
+        the curve is Blattberg & Deighton's ``ceiling · (1 − e^(−k · spend))``.
+    min_points : int, optional
+        Fewest points accepted (default: number of parameters + 2).
+
+    Attributes
+    ----------
+    ceiling_, k_, floor_ : float
+        Fitted parameters.
+    curve_ : ResponseCurve
+        The fitted curve.
+    r2_ : float
+        Coefficient of determination of the fit on the points.
+    rmse_ : float
+        Root mean squared error of the fitted rates.
+    n_points_ : int
+        Number of points used.
+    """
+
+    def __init__(self, *, fit_floor: bool = False, min_points: int | None = None) -> None:
+        self.fit_floor = fit_floor
+        self.min_points = min_points
+
+    def fit(self, spend: npt.ArrayLike, rate: npt.ArrayLike) -> ResponseCurveFitter:
+        """Fit the curve to spend per head and the rate observed with it.
+
+        Parameters
+        ----------
+        spend : array-like
+            Spend per head (per prospect or per client) in each period, >= 0.
+        rate : array-like
+            Rate observed in the same period, in [0, 1].
+
+        Returns
+        -------
+        ResponseCurveFitter
+            self.
+
+        Raises
+        ------
+        ValidationError
+            Too few points, or values out of range.
+        ConvergenceError
+            The least-squares fit did not converge.
+        """
+        x = np.asarray(spend, dtype="float64").ravel()
+        y = np.asarray(rate, dtype="float64").ravel()
+        if x.shape != y.shape:
+            raise ValidationError(f"spend and rate differ in length: {x.size} vs {y.size}")
+        n_params = 3 if self.fit_floor else 2
+        needed = self.min_points if self.min_points is not None else n_params + 2
+        if x.size < needed:
+            raise ValidationError(
+                f"too few (spend, rate) points to calibrate a response curve: {x.size}, need at "
+                f"least {needed}; give the curve parameters yourself (ResponseCurve(ceiling, k))"
+            )
+        bad = ~(np.isfinite(x) & np.isfinite(y)) | (x < 0) | (y < 0) | (y > 1)
+        if bad.any():
+            raise ValidationError(
+                f"{int(bad.sum())} point(s) have spend < 0, a rate outside [0, 1] or a missing "
+                f"value, e.g. spend={x[bad][:3].tolist()}, rate={y[bad][:3].tolist()}"
+            )
+        scale = float(np.median(x[x > 0])) if (x > 0).any() else 1.0
+        top = float(min(max(y.max(), 1e-6), 1.0))
+
+        def residuals(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            ceiling, k = p[0], p[1] / scale
+            floor = p[2] if self.fit_floor else 0.0
+            return floor + (ceiling - floor) * (1 - np.exp(-k * x)) - y
+
+        p0 = [top, 1.0] + ([float(y.min())] if self.fit_floor else [])
+        lower = [0.0, 1e-9] + ([0.0] if self.fit_floor else [])
+        upper = [1.0, np.inf] + ([1.0] if self.fit_floor else [])
+        res = optimize.least_squares(residuals, p0, bounds=(lower, upper))
+        if not res.success:
+            raise ConvergenceError(
+                f"response curve fit did not converge ({res.message}); check that the rate "
+                "rises with spend or give the parameters yourself"
+            )
+        ceiling, k = float(res.x[0]), float(res.x[1] / scale)
+        floor = min(float(res.x[2]), ceiling) if self.fit_floor else 0.0
+        fitted = residuals(res.x) + y
+        ss_res = float(np.sum((y - fitted) ** 2))
+        ss_tot = float(np.sum((y - y.mean()) ** 2))
+        self.ceiling_, self.k_, self.floor_ = ceiling, k, floor
+        self.curve_ = ResponseCurve(ceiling=ceiling, k=k, floor=floor)
+        self.r2_ = 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+        self.rmse_ = float(np.sqrt(ss_res / x.size))
+        self.n_points_ = int(x.size)
+        return self
+
+    def predict(self, spend: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Return the fitted rate at each spend per head."""
+        if not hasattr(self, "curve_"):
+            raise NotFittedError("call fit() before predict()")
+        return np.asarray(self.curve_.rate(np.asarray(spend, dtype="float64")), dtype="float64")
+
+    @property
+    def fit_report(self) -> pd.Series:
+        """The fitted parameters and fit quality as a Series."""
+        if not hasattr(self, "curve_"):
+            raise NotFittedError("call fit() before reading fit_report")
+        return pd.Series(
+            {
+                "ceiling": self.ceiling_,
+                "k": self.k_,
+                "floor": self.floor_,
+                "r2": self.r2_,
+                "rmse": self.rmse_,
+                "n_points": self.n_points_,
+            }
+        )
+
+
+def response_history(
+    transactions: pd.DataFrame,
+    marketing_spend: pd.DataFrame,
+    clients: pd.DataFrame,
+    *,
+    groups: pd.Series | str | None = None,
+    period_freq: str = "Q",
+    acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
+) -> pd.DataFrame:
+    """Per period, spend per head and the acquisition / retention rate it went with.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Columns ``client_id`` and ``date``.
+    marketing_spend : DataFrame
+        The spend table (see :func:`allocate_marketing_spend`).
+    clients : DataFrame
+        Columns ``client_id``, ``acquisition_channel``, ``first_contact_date``.
+    groups : Series or str, optional
+        Client group of each client (client_id -> label, or a clients column) for
+        the retention points; without it all clients form one group ``"all"``.
+    period_freq : str, default "Q"
+        Period of the points (pandas period alias).
+    acquired_on : {"first_contact_date", "first_purchase"}
+        Passed to the spend allocation.
+
+    Returns
+    -------
+    DataFrame
+        One row per period and (group, purpose), columns ``period`` (str),
+        ``group`` (``"prospects"`` for acquisition), ``purpose``
+        (``"acquisition"`` or ``"retention"``), ``base`` (prospects at the
+        period start: first contact before it and no purchase yet; or clients
+        active in the previous period), ``outcome`` (prospects who made a first
+        purchase in the period; or those active clients who bought again),
+        ``spend`` (acquisition spend of the period; or retention and development
+        spend allocated to the group's clients), ``spend_per_head`` and ``rate``
+        (``outcome / base``). Periods with an empty base are left out (no rate is
+        defined there); the first period has no retention point.
+    """
+    require_columns(transactions, "transactions", ["client_id", "date"])
+    require_columns(clients, "clients", ["client_id", "first_contact_date"])
+    txn = require_dates(transactions, "transactions", ["date"])
+    txn = txn.assign(client_id=client_ids(txn["client_id"]))
+    clients = require_dates(clients, "clients", ["first_contact_date"])
+    spend = require_dates(marketing_spend, "marketing_spend", ["period"])
+    labels = client_segments(groups, clients)
+    ids = client_ids(clients["client_id"])
+    if labels is None:
+        labels = pd.Series("all", index=ids.to_numpy(), dtype=object)
+    first_buy = txn.groupby("client_id")["date"].min().reindex(ids.to_numpy())
+    contact = pd.Series(clients["first_contact_date"].to_numpy(), index=ids.to_numpy())
+    contact = contact.where(contact.notna(), first_buy)
+    txn["period"] = txn["date"].dt.to_period(period_freq)
+    active: dict[str, set[str]] = {
+        str(period): set(frame["client_id"]) for period, frame in txn.groupby("period")
+    }
+    periods = pd.period_range(txn["period"].min(), txn["period"].max(), freq=period_freq)
+    spend_period = spend["period"].dt.to_period(period_freq)
+    acq_spend = (
+        spend.loc[spend["purpose"].astype(str) == "acquisition"]
+        .groupby(spend_period)["amount"]
+        .sum()
+    )
+    alloc = allocate_marketing_spend(
+        marketing_spend,
+        clients,
+        txn,
+        segments=None,
+        period_freq=period_freq,
+        acquired_on=acquired_on,
+    )
+    shares = alloc.shares.loc[alloc.shares["purpose"] != "acquisition"].copy()
+    shares["group"] = labels.reindex(shares["client_id"].to_numpy()).fillna("unassigned").to_numpy()
+    ret_spend = shares.groupby(["period", "group"])["amount"].sum()
+
+    label_of = labels.to_dict()
+    rows: list[dict[str, object]] = []
+    for i, p in enumerate(periods):
+        start, end = p.start_time, p.end_time
+        prospects = (contact < start) & ~(first_buy < start)
+        base = int(prospects.sum())
+        if base > 0:
+            won = int((prospects & (first_buy >= start) & (first_buy <= end)).sum())
+            amount = float(acq_spend.get(p, 0.0))
+            rows.append(_point(p, PROSPECTS, "acquisition", base, won, amount))
+        if i == 0:
+            continue
+        before = active.get(str(periods[i - 1]), set())
+        now = active.get(str(p), set())
+        by_group: dict[str, set[str]] = {}
+        for c in before:
+            by_group.setdefault(str(label_of.get(c, "unassigned")), set()).add(c)
+        for group, members in sorted(by_group.items()):
+            kept = len(members & now)
+            amount = float(ret_spend.get((p, group), 0.0))
+            rows.append(_point(p, str(group), "retention", len(members), kept, amount))
+    columns = ["period", "group", "purpose", "base", "outcome", "spend", "spend_per_head", "rate"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _point(
+    period: pd.Period, group: str, purpose: str, base: int, outcome: int, spend: float
+) -> dict[str, object]:
+    return {
+        "period": str(period),
+        "group": group,
+        "purpose": purpose,
+        "base": base,
+        "outcome": outcome,
+        "spend": spend,
+        "spend_per_head": spend / base,
+        "rate": outcome / base,
+    }

@@ -1,0 +1,146 @@
+"""Report section: marketing metrics (NMC, ROS, ROI), loss-making clients, strategies."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from clientalytics.clientbase import ClientBase
+from clientalytics.exceptions import ConvergenceError, ValidationError
+from clientalytics.marketing.company import (
+    analyse_marketing,
+    market_model_from_history,
+    value_groups,
+)
+from clientalytics.marketing.strategies import compare_strategies, strategy_plans
+from clientalytics.plotting.marketing import (
+    plot_metrics_by_segment,
+    plot_nmc_waterfall,
+    plot_strategy_comparison,
+)
+from clientalytics.report.model import (
+    ReportSection,
+    figure_to_html,
+    heading,
+    paragraph,
+    table_to_html,
+)
+
+METRIC_COLUMNS = [
+    "sales",
+    "gross_margin",
+    "marketing_expenses",
+    "nmc",
+    "marketing_ros",
+    "marketing_roi",
+]
+
+
+def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+    """Report NMC, marketing ROS and ROI, loss-making clients and the three strategies.
+
+    Parameters
+    ----------
+    base : ClientBase
+        The company.
+    context : dict
+        Shared report context. A client_id -> label Series in
+        ``context["segments"]`` is used for the breakdown by segment; otherwise
+        clients are split into valuable and low-value by margin. Stores the
+        analysis as ``context["marketing"]`` and the strategy table as
+        ``context["strategies"]``.
+
+    Returns
+    -------
+    ReportSection
+    """
+    segments = context.get("segments")
+    groups = value_groups(base.transactions)
+    if not isinstance(segments, pd.Series):
+        segments = groups
+    analysis = analyse_marketing(base, segments=segments)
+    context["marketing"] = analysis
+    section = ReportSection(title="Marketing economics", key="marketing")
+    total = analysis.metrics.loc["total"]
+    section.blocks.append(
+        paragraph(
+            f"Net marketing contribution {total['nmc']:,.0f} on sales of {total['sales']:,.0f} "
+            f"and marketing & sales expenses of {total['marketing_expenses']:,.0f}: marketing "
+            f"ROS {total['marketing_ros']:.1%}, marketing ROI {total['marketing_roi']:.0%} "
+            "(NMC / expenses, Best)."
+        )
+    )
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+    plot_nmc_waterfall(analysis.metrics, ax=axes[0])
+    by_segment = analysis.by_segment if analysis.by_segment is not None else analysis.by_channel
+    plot_metrics_by_segment(by_segment, ax=axes[1])
+    fig.tight_layout()
+    section.blocks.append(figure_to_html(fig, alt="NMC waterfall and NMC by segment"))
+    section.blocks.append(heading("By acquisition channel"))
+    section.blocks.append(table_to_html(analysis.by_channel[[*METRIC_COLUMNS, "n_clients"]]))
+    section.blocks.append(heading("By segment"))
+    section.blocks.append(table_to_html(by_segment[[*METRIC_COLUMNS, "n_clients"]]))
+    profit = analysis.profitability
+    losses = analysis.loss_making
+    section.blocks.append(heading("Loss-making clients"))
+    section.blocks.append(
+        paragraph(
+            f"{len(losses):,} of {len(profit.table):,} clients lose money after cost to serve and "
+            f"allocated marketing (total loss {-losses['profit'].sum():,.0f}); "
+            f"{profit.unallocated_marketing:,.0f} of marketing spend could not be tied to any "
+            "client. Unit costs of contacts and requests are illustrative defaults."
+        )
+    )
+    cols = [
+        "revenue",
+        "gross_margin",
+        "cost_to_serve",
+        "allocated_marketing",
+        "profit",
+        "loss_drivers",
+    ]
+    section.blocks.append(table_to_html(losses[cols], max_rows=15))
+    section.blocks.append(heading("Investment strategies"))
+    try:
+        market = market_model_from_history(
+            base.transactions, base.marketing_spend, base.clients, groups=groups
+        )
+        plans = strategy_plans(market.model, market.baseline, best_group="valuable")
+        comparison = compare_strategies(market.model, plans)
+    except (ValidationError, ConvergenceError) as err:
+        section.blocks.append(paragraph(f"The strategy comparison could not be computed: {err}"))
+        section.summary = [f"NMC {total['nmc']:,.0f}; ROI {total['marketing_roi']:.0%}"]
+        return section
+    context["strategies"] = comparison
+    section.blocks.append(
+        paragraph(
+            f"Response curves calibrated from {len(market.history):,} quarterly points; "
+            f"simulated over {market.model.horizon} quarters. (a) raise acquisition spending "
+            "by half, (b) share retention spending by the groups' margin, (c) cut the budget "
+            "by a fifth and spend 60 % of it on retaining valuable clients, and the optimal "
+            "split of the current budget."
+        )
+    )
+    section.blocks.append(table_to_html(market.calibration.reset_index(), index=False))
+    fig, ax = plt.subplots(figsize=(8, 4))
+    plot_strategy_comparison(comparison, ax=ax)
+    fig.tight_layout()
+    section.blocks.append(figure_to_html(fig, alt="Strategy comparison"))
+    shown = [
+        "budget_per_period",
+        "clients_acquired",
+        "clients_retained",
+        "revenue",
+        "nmc",
+        "marketing_ros",
+        "marketing_roi",
+        "customer_equity",
+    ]
+    section.blocks.append(table_to_html(comparison[shown]))
+    best = str(comparison["customer_equity"].idxmax())
+    section.summary = [
+        f"NMC {total['nmc']:,.0f}; ROS {total['marketing_ros']:.1%}; "
+        f"ROI {total['marketing_roi']:.0%}",
+        f"loss-making clients: {len(losses):,}; best strategy by customer equity: {best}",
+    ]
+    return section
