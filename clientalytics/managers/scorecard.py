@@ -133,6 +133,7 @@ def manager_scorecard(
     clv: pd.Series | pd.DataFrame | None = None,
     retention: pd.DataFrame | None = None,
     manager_col: str = "manager_id",
+    include_partial: bool = False,
 ) -> pd.DataFrame:
     """Build one scorecard row per manager and calendar period.
 
@@ -163,12 +164,17 @@ def manager_scorecard(
         :func:`clientalytics.managers.portfolio_retention` computes them.
     manager_col : str
         Column of ``clients`` naming the manager.
+    include_partial : bool
+        Keep the last period when ``observation_end`` falls before its last day
+        (its counts then cover only part of the period and are not comparable).
+        Without ``observation_end`` the last period is always kept.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`SCORECARD_COLUMNS`, one row per manager and period from the
-        first order to the observation end:
+        first order to the observation end (the last period only when complete,
+        unless ``include_partial``):
 
         - ``portfolio_size``: the manager's clients whose first order came by the
           period's end;
@@ -198,6 +204,10 @@ def manager_scorecard(
     else:
         ret = _check_retention(retention)
     periods = period_range(activity["period"].min(), end, freq)
+    if observation_end is not None and not include_partial and len(periods) > 1:
+        last_day = (periods[-1].to_period(freq).end_time).normalize()
+        if end.normalize() < last_day:
+            periods = periods[:-1]
     managers = sorted(set(owner))
     grid = pd.MultiIndex.from_product([managers, periods], names=["manager_id", "period"])
     act = activity.assign(manager_id=owner.reindex(activity["client_id"]).to_numpy())

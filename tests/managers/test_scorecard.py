@@ -114,6 +114,10 @@ def test_scorecard_by_hand(company):
     q3 = card.loc[("M1", pd.Timestamp("2024-07-01"))]
     assert q3["active_clients"] == 1 and q3["revenue"] == 30.0 - 10.0
     assert len(card) == 2 * 3
+    partial = manager_scorecard(tx, clients, freq="Q", observation_end="2024-09-29")
+    assert partial["period"].max() == pd.Timestamp("2024-04-01")
+    kept = manager_scorecard(tx, clients, observation_end="2024-09-29", include_partial=True)
+    assert kept["period"].max() == pd.Timestamp("2024-07-01")
 
 
 def test_scorecard_uses_clv_and_external_retention(company):
