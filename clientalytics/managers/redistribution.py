@@ -9,8 +9,9 @@ assignment that
 - keeps each manager within capacity (number of clients),
 - and minimises ``move_cost x moves + workload_weight x Dw + value_weight x Dv``,
 
-where ``Dw`` (``Dv``) is the largest deviation, in percent, of a manager's
-workload (value) from its fair share. A manager's fair share of the total is
+where ``Dw`` (``Dv``) is the largest (``balance="max"``) or the mean
+(``balance="mean"``) absolute deviation, in percent, of a manager's workload
+(value) from its fair share. A manager's fair share of the total is
 proportional to its capacity (equal shares when some capacity is missing). The
 problem is solved exactly with :func:`scipy.optimize.milp` (HiGHS) on binary
 assignment variables; the maximum deviations are linearised with two continuous
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -77,8 +79,12 @@ class RedistributionResult:
     objective : float
         Value of the minimised objective.
     status : str
-        ``"optimal"``, or ``"time_limit"`` when the time limit stopped the solver
-        with a feasible but possibly not optimal assignment.
+        ``"optimal"`` (within ``mip_rel_gap``), or ``"time_limit"`` when the time
+        limit stopped the solver with a feasible but possibly not optimal
+        assignment.
+    mip_gap : float
+        Relative gap between the objective found and the solver's lower bound
+        (0 when proven optimal).
     """
 
     assignment: pd.DataFrame
@@ -88,6 +94,7 @@ class RedistributionResult:
     n_moves: int
     objective: float
     status: str
+    mip_gap: float
 
 
 def _numeric(clients: pd.DataFrame, col: str) -> np.ndarray:
@@ -121,13 +128,20 @@ def _capacities(managers: pd.DataFrame, n_clients: int) -> tuple[np.ndarray, np.
 
 
 def _check_feasible(
-    allowed: np.ndarray, limit: np.ndarray, c_ids: np.ndarray, m_ids: np.ndarray
+    allowed: np.ndarray,
+    reason: np.ndarray,
+    limit: np.ndarray,
+    c_ids: np.ndarray,
+    m_ids: np.ndarray,
 ) -> None:
     none = ~allowed.any(axis=1)
     if none.any():
+        first = int(np.flatnonzero(none)[0])
+        why = pd.Series(reason[first]).value_counts().to_dict()
         raise ValidationError(
-            f"{int(none.sum())} client(s) have no eligible manager (region, specialisation or "
-            f"role), e.g. {c_ids[none][:5].tolist()}; relax the rules or add a manager"
+            f"{int(none.sum())} client(s) have no eligible manager, e.g. "
+            f"{c_ids[none][:5].tolist()} ({c_ids[first]} is ruled out by: {why}, counted "
+            "over managers); relax the rules or add a manager"
         )
     total = limit.sum()
     if len(c_ids) > total:
@@ -193,7 +207,9 @@ def redistribute_portfolio(
     move_cost: float = 1.0,
     workload_weight: float = 1.0,
     value_weight: float = 0.5,
+    balance: Literal["max", "mean"] = "mean",
     time_limit: float | None = 60.0,
+    mip_rel_gap: float = 1e-3,
 ) -> RedistributionResult:
     """Propose a capacity- and specialisation-respecting, balanced, low-churn assignment.
 
@@ -220,8 +236,14 @@ def redistribute_portfolio(
         from a manager's fair share. With the defaults, the optimiser moves one
         more client only if that cuts the worst workload deviation by at least one
         percentage point (or the worst value deviation by two).
+    balance : {"max", "mean"}
+        Imbalance measured as the largest deviation over managers (``"max"``: the
+        worst-off manager counts) or as the mean absolute deviation (``"mean"``:
+        every manager counts; usually solves faster on large bases).
     time_limit : float, optional
         Seconds the solver may run; ``None`` for no limit.
+    mip_rel_gap : float
+        Relative optimality gap at which the solver stops (HiGHS ``mip_rel_gap``).
 
     Returns
     -------
@@ -244,6 +266,8 @@ def redistribute_portfolio(
             "move_cost must be positive and the balance weights non-negative; got "
             f"{move_cost}, {workload_weight}, {value_weight}"
         )
+    if balance not in ("max", "mean"):
+        raise ValidationError(f"balance must be 'max' or 'mean', got {balance!r}")
     if current_col not in clients.columns:
         raise ValidationError(f"clients: missing column {current_col!r} (current manager)")
     workload = _numeric(clients, workload_col)
@@ -266,21 +290,28 @@ def redistribute_portfolio(
         else np.full(k, np.nan)
     )
     limit, share = _capacities(managers, n)
-    _check_feasible(allowed, limit, c_ids, m_ids)
+    _check_feasible(allowed, reason_df.to_numpy(), limit, c_ids, m_ids)
     current = clients[current_col].astype("string").fillna("").astype(str).to_numpy()
     m_pos = {m: j for j, m in enumerate(m_ids)}
 
     ii, jj = np.nonzero(allowed)
     n_pairs = len(ii)
     stays = np.array([current[i] == m_ids[j] for i, j in zip(ii, jj, strict=True)], dtype=bool)
-    # variables: x (n_pairs binaries), Dw, Dv (percent deviations)
-    c = np.zeros(n_pairs + 2)
+    totals = [(workload, workload_weight), (value, value_weight)]
+    active = [(amount, weight) for amount, weight in totals if amount.sum() > 0 and weight > 0]
+    # variables: x (n_pairs binaries), then per balanced quantity either one maximum
+    # deviation (balance="max") or one deviation per manager (balance="mean"), in percent
+    per_quantity = 1 if balance == "max" else k
+    n_var = n_pairs + per_quantity * len(active)
+    c = np.zeros(n_var)
     c[:n_pairs] = -move_cost * stays
-    c[n_pairs] = workload_weight
-    c[n_pairs + 1] = value_weight
     constant = move_cost * n  # moves = n - sum(x on current pairs)
 
-    rows, cols, vals, lo, hi = [], [], [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    lo: list[float] = []
+    hi: list[float] = []
     r = 0
 
     def add(row_cols: np.ndarray, row_vals: np.ndarray, low: float, high: float) -> None:
@@ -299,27 +330,31 @@ def redistribute_portfolio(
     for j in range(k):
         sel = pair_idx[jj == j]
         add(sel, np.ones(len(sel)), -np.inf, limit[j])
-    for amount, dev in ((workload, n_pairs), (value, n_pairs + 1)):
+    for q, (amount, weight) in enumerate(active):
+        first_dev = n_pairs + q * per_quantity
+        if balance == "max":
+            c[first_dev] = weight
+        else:
+            c[first_dev : first_dev + k] = weight / k
         total = amount.sum()
-        if total <= 0:
-            continue
         for j in range(k):
+            dev = first_dev if balance == "max" else first_dev + j
             target = total * share[j]
             sel = pair_idx[jj == j]
-            coef = np.append(amount[ii[sel]], -target / 100.0)
-            # load - target * D/100 <= target  and  load + target * D/100 >= target
-            add(np.append(sel, dev), coef, -np.inf, target)
-            coef2 = np.append(amount[ii[sel]], target / 100.0)
-            add(np.append(sel, dev), coef2, target, np.inf)
-    matrix = coo_array((vals, (rows, cols)), shape=(r, n_pairs + 2)).tocsr()
-    integrality = np.append(np.ones(n_pairs), [0, 0])
-    bounds = Bounds(np.zeros(n_pairs + 2), np.append(np.ones(n_pairs), [np.inf, np.inf]))
-    options: dict[str, float] = {} if time_limit is None else {"time_limit": float(time_limit)}
+            # load - target * D / 100 <= target  and  load + target * D / 100 >= target
+            add(np.append(sel, dev), np.append(amount[ii[sel]], -target / 100.0), -np.inf, target)
+            add(np.append(sel, dev), np.append(amount[ii[sel]], target / 100.0), target, np.inf)
+    matrix = coo_array((vals, (rows, cols)), shape=(r, n_var)).tocsr()
+    integrality = np.append(np.ones(n_pairs), np.zeros(n_var - n_pairs))
+    upper = np.append(np.ones(n_pairs), np.full(n_var - n_pairs, np.inf))
+    options: dict[str, float] = {"mip_rel_gap": float(mip_rel_gap)}
+    if time_limit is not None:
+        options["time_limit"] = float(time_limit)
     res = milp(
         c,
         constraints=LinearConstraint(matrix, lo, hi),
         integrality=integrality,
-        bounds=bounds,
+        bounds=Bounds(np.zeros(n_var), upper),
         options=options,
     )
     if res.x is None:
@@ -376,4 +411,5 @@ def redistribute_portfolio(
         n_moves=n_moves,
         objective=float(res.fun + constant),
         status=status,
+        mip_gap=float(getattr(res, "mip_gap", 0.0) or 0.0),
     )

@@ -109,7 +109,10 @@ def test_group_capacity_shortfall_names_managers():
 def test_client_without_eligible_manager():
     clients = _clients(["A"], region=["east"])
     managers = _managers(["A"], [2], region=["west"])
-    with pytest.raises(ValidationError, match=r"1 client\(s\) have no eligible manager.*c0"):
+    with pytest.raises(
+        ValidationError,
+        match=r"1 client\(s\) have no eligible manager.*c0 is ruled out by: \{'region': 1\}",
+    ):
         redistribute_portfolio(clients, managers)
 
 
@@ -119,7 +122,7 @@ def test_negative_workload_rejected():
         redistribute_portfolio(clients, _managers(["A"], [3]))
 
 
-def _brute_force(owners, workload, value, caps, move_cost, ww, vw):
+def _brute_force(owners, workload, value, caps, move_cost, ww, vw, balance):
     ids = list(caps)
     share = np.array(list(caps.values()), dtype=float)
     share /= share.sum()
@@ -135,13 +138,15 @@ def _brute_force(owners, workload, value, caps, move_cost, ww, vw):
                 [sum(a for a, m2 in zip(amount, combo, strict=True) if m2 == m) for m in ids]
             )
             target = amount.sum() * share
-            dev.append(np.max(np.abs(loads - target) / target) * 100)
+            rel = np.abs(loads - target) / target * 100
+            dev.append(rel.max() if balance == "max" else rel.mean())
         best = min(best, move_cost * moves + ww * dev[0] + vw * dev[1])
     return best
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_matches_brute_force_optimum(seed):
+@pytest.mark.parametrize("balance", ["max", "mean"])
+@pytest.mark.parametrize("seed", range(5))
+def test_matches_brute_force_optimum(seed, balance):
     rng = np.random.default_rng(seed)
     n = 6
     owners = rng.choice(["A", "B", "C"], size=n).tolist()
@@ -151,8 +156,10 @@ def test_matches_brute_force_optimum(seed):
     ww, vw = float(rng.choice([0.05, 0.2, 1.0])), float(rng.choice([0.0, 0.1, 0.5]))
     clients = _clients(owners, workload=workload, value=value)
     managers = _managers(list(caps), list(caps.values()))
-    result = redistribute_portfolio(clients, managers, workload_weight=ww, value_weight=vw)
-    expected = _brute_force(owners, workload, value, caps, 1.0, ww, vw)
+    result = redistribute_portfolio(
+        clients, managers, workload_weight=ww, value_weight=vw, balance=balance, mip_rel_gap=0
+    )
+    expected = _brute_force(owners, workload, value, caps, 1.0, ww, vw, balance)
     assert result.objective == pytest.approx(expected, rel=1e-6, abs=1e-6)
     assert (result.after["n_clients"] <= result.after["capacity"]).all()
 
@@ -168,3 +175,21 @@ def test_eligibility_reasons_table():
     assert allowed.loc["x"].tolist() == [True, False]
     assert reason.loc["x", "m2"] == "specialisation"
     assert reason.loc["y"].tolist() == ["region", "region"]
+
+
+def test_mean_and_max_balance_differ_on_known_case():
+    # A holds 3 equal clients, B and C none, equal capacities: fair share 1 each.
+    # moves 0/1/2 -> max deviation 200/100/0 %, mean absolute deviation 133.3/66.7/0 %.
+    clients = _clients(["A", "A", "A"])
+    managers = _managers(["A", "B", "C"], [3, 3, 3])
+    w = 0.012
+    worst = redistribute_portfolio(
+        clients, managers, workload_weight=w, value_weight=0, balance="max"
+    )
+    assert worst.n_moves == 2 and worst.objective == pytest.approx(2.0)
+    mean = redistribute_portfolio(
+        clients, managers, workload_weight=w, value_weight=0, balance="mean"
+    )
+    assert mean.n_moves == 0 and mean.objective == pytest.approx(w * 400 / 3)
+    with pytest.raises(ValidationError, match="balance must be"):
+        redistribute_portfolio(clients, managers, balance="median")
