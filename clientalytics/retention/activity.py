@@ -1,0 +1,297 @@
+"""Who is an active client at the end of each month, in both worlds.
+
+A company must say when a client counts as *active* before it can count retained
+and lost clients. Two definitions are supported:
+
+- **purchases** (non-contractual world): a client is active at the end of month
+  ``m`` when it placed an order in one of the ``activity_window`` months ending
+  with ``m`` (``activity_window=3``: an order in ``m``, ``m - 1`` or ``m - 2``);
+- **contracts** (contractual world): a client is active at the end of month ``m``
+  while one of its contracts runs on that day (``start_date <= month end <
+  expiry_date``).
+
+The monthly state is computed inside the engine of the transactions frame (pandas,
+Polars, DuckDB, ... through narwhals); coefficients and cohorts built on it run
+there too and only per-period results come back to pandas.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from clientalytics.engine import (
+    check_columns,
+    collect,
+    period_index,
+    period_index_expr,
+    period_start,
+    to_lazy,
+)
+from clientalytics.exceptions import ValidationError
+
+Freq = Literal["M", "Q", "Y"]
+Activity = Literal["purchases", "contracts"]
+#: Reporting periods understood by the retention functions.
+FREQS: dict[str, int] = {"M": 1, "Q": 3, "Y": 12}
+#: Name of the group column when a grouping value is missing for a client.
+MISSING_GROUP = "(missing)"
+
+
+def months_per_period(freq: str) -> int:
+    """Return the number of calendar months in one period ``freq`` ("M", "Q" or "Y")."""
+    if freq not in FREQS:
+        raise ValidationError(f"freq must be one of {list(FREQS)}, got {freq!r}")
+    return FREQS[freq]
+
+
+def period_label(period: pd.Series, freq: str) -> pd.Series:
+    """First day of each reporting period given its integer index."""
+    months = period.astype("int64") * months_per_period(freq)
+    labels = period_start(months, "M")
+    return pd.Series(pd.to_datetime(labels).to_numpy(), index=period.index).astype("datetime64[ns]")
+
+
+def like_engine(frame: pd.DataFrame, lazy: Any) -> Any:
+    """Move a small pandas ``frame`` into the engine of the narwhals frame ``lazy``."""
+    impl = lazy.implementation
+    wrapped = nw.from_native(frame.reset_index(drop=True))
+    if impl.is_pandas():
+        return wrapped.lazy()
+    try:
+        return wrapped.lazy(backend=impl)
+    except (ValueError, TypeError, NotImplementedError) as exc:  # pragma: no cover
+        raise ValidationError(
+            f"cannot join client attributes into a {impl} frame; pass a pandas, Polars "
+            "or DuckDB transactions frame"
+        ) from exc
+
+
+def client_months(
+    lazy: Any, *, client_col: str, date_col: str, revenue_col: str, table: str = "transactions"
+) -> Any:
+    """Lazy frame of revenue and orders per client and calendar month, in the engine.
+
+    Columns: ``client_id`` (string), ``month`` (``year * 12 + month - 1``),
+    ``revenue`` (float, credit notes netted), ``n_orders`` (orders with
+    non-negative revenue). Months with only credit notes have ``n_orders == 0``.
+    """
+    check_columns(lazy, [client_col, date_col, revenue_col], table=table)
+    nulls = collect(
+        lazy.select(
+            nw.len().alias("rows"),
+            *[nw.col(c).is_null().sum().alias(c) for c in (client_col, date_col, revenue_col)],
+        )
+    ).iloc[0]
+    if int(nulls["rows"]) == 0:
+        raise ValidationError(f"{table}: the table is empty (0 rows)")
+    for col in (client_col, date_col, revenue_col):
+        if int(nulls[col]):
+            raise ValidationError(
+                f"{table}: column {col!r} has {int(nulls[col])} missing value(s); validate the "
+                "table first (clientalytics.validate) to see and reject the bad rows"
+            )
+    return (
+        lazy.select(
+            nw.col(client_col).cast(nw.String()).alias("client_id"),
+            period_index_expr(date_col, "M").cast(nw.Int64()).alias("month"),
+            nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
+            (nw.col(revenue_col) >= 0).cast(nw.Int64()).alias("n_orders"),
+        )
+        .group_by("client_id", "month")
+        .agg(nw.col("revenue").sum(), nw.col("n_orders").sum())
+    )
+
+
+def _contract_months(contracts: Any, end_month: int, lazy: Any) -> Any:
+    """Lazy frame (client_id, month) of months at whose end a contract runs."""
+    frame = collect(to_lazy(contracts, table="contracts"))
+    for col in ("client_id", "start_date", "expiry_date"):
+        if col not in frame.columns:
+            raise ValidationError(f"contracts: missing required column {col!r}")
+    dated = frame.dropna(subset=["start_date", "expiry_date"])
+    rows: list[tuple[str, int]] = []
+    for client, start, expiry in zip(
+        dated["client_id"].astype(str),
+        pd.to_datetime(dated["start_date"]),
+        pd.to_datetime(dated["expiry_date"]),
+        strict=True,
+    ):
+        first = period_index(start, "M")
+        last = min(period_index(expiry, "M"), end_month)
+        for month in range(first, last + 1):
+            month_end = period_start(month + 1, "M") - pd.Timedelta(days=1)
+            if start <= month_end < expiry:
+                rows.append((client, month))
+    pairs = pd.DataFrame(rows, columns=["client_id", "month"]).drop_duplicates()
+    pairs = pairs.astype({"client_id": "str", "month": "int64"})
+    return like_engine(pairs, lazy)
+
+
+def active_months(
+    monthly: Any,
+    *,
+    activity: str,
+    activity_window: int,
+    end_month: int,
+    contracts: Any = None,
+) -> Any:
+    """Lazy frame (client_id, month) of the months at whose end each client is active.
+
+    Parameters
+    ----------
+    monthly : narwhals LazyFrame
+        Output of :func:`client_months`.
+    activity : {"purchases", "contracts"}
+        Definition of an active client (see the module docstring).
+    activity_window : int
+        Months an order keeps a client active (purchases world).
+    end_month : int
+        Month index of the observation end; later months are not returned.
+    contracts : DataFrame-like, optional
+        Contracts table, required for ``activity="contracts"``.
+    """
+    if activity == "contracts":
+        if contracts is None:
+            raise ValidationError("activity='contracts' needs the contracts table (contracts=...)")
+        return _contract_months(contracts, end_month, monthly)
+    if activity != "purchases":
+        raise ValidationError(f"activity must be 'purchases' or 'contracts', got {activity!r}")
+    if int(activity_window) < 1:
+        raise ValidationError(f"activity_window must be at least 1 month, got {activity_window!r}")
+    bought = monthly.filter(nw.col("n_orders") > 0).select("client_id", "month")
+    shifted = [
+        bought.select("client_id", (nw.col("month") + lag).alias("month"))
+        for lag in range(int(activity_window))
+    ]
+    return nw.concat(shifted, how="vertical").unique().filter(nw.col("month") <= nw.lit(end_month))
+
+
+def group_map(
+    clients: pd.DataFrame | pd.Series | None, by: str | None, *, table: str = "clients"
+) -> pd.DataFrame | None:
+    """Two-column frame ``client_id``, ``group`` from a clients table or a mapping.
+
+    ``clients`` is either a frame with ``client_id`` (column or index) and the
+    column ``by``, or a Series indexed by client id. Missing values are labelled
+    :data:`MISSING_GROUP`.
+    """
+    if by is None and not isinstance(clients, pd.Series):
+        return None
+    if clients is None:
+        raise ValidationError(f"grouping by {by!r} needs the clients table (clients=...)")
+    if isinstance(clients, pd.Series):
+        mapping = clients.rename("group")
+        mapping.index = mapping.index.astype(str)
+        frame = mapping.rename_axis("client_id").reset_index()
+    else:
+        data = clients if "client_id" in clients.columns else clients.reset_index()
+        if "client_id" not in data.columns:
+            raise ValidationError(f"{table}: needs a 'client_id' column or index")
+        if by not in data.columns:
+            raise ValidationError(
+                f"{table}: cannot group by {by!r}; available columns: "
+                f"{sorted(map(str, data.columns))}"
+            )
+        frame = pd.DataFrame({"client_id": data["client_id"].astype(str), "group": data[by]})
+    dupes = frame["client_id"].duplicated()
+    if dupes.any():
+        raise ValidationError(
+            f"{table}: {int(dupes.sum())} duplicated client_id value(s), e.g. "
+            f"{frame.loc[dupes, 'client_id'].head(3).tolist()}"
+        )
+    group = frame["group"].astype(object)
+    frame["group"] = group.where(group.notna(), MISSING_GROUP).astype(str)
+    return frame.astype({"client_id": "str", "group": "str"})
+
+
+def attach_group(lazy: Any, groups: pd.DataFrame | None) -> Any:
+    """Add a ``group`` column to a lazy frame with ``client_id`` (one group when None)."""
+    if groups is None:
+        return lazy.with_columns(nw.lit("all").alias("group"))
+    joined = lazy.join(like_engine(groups, lazy), on="client_id", how="left")
+    return joined.with_columns(nw.col("group").fill_null(MISSING_GROUP))
+
+
+def client_activity(
+    transactions: Any,
+    *,
+    activity: Activity = "purchases",
+    activity_window: int = 3,
+    contracts: Any = None,
+    observation_end: pd.Timestamp | str | None = None,
+    client_col: str = "client_id",
+    date_col: str = "date",
+    revenue_col: str = "revenue",
+) -> pd.DataFrame:
+    """Monthly activity of each client: revenue, orders and whether it is active.
+
+    Parameters
+    ----------
+    transactions : DataFrame-like
+        Orders (pandas, Polars, DuckDB or another narwhals-supported frame).
+    activity : {"purchases", "contracts"}
+        Definition of an active client: an order within ``activity_window``
+        months, or a running contract (see :mod:`clientalytics.retention.activity`).
+    activity_window : int
+        Months an order keeps a client active (purchases world only).
+    contracts : DataFrame-like, optional
+        Contracts table (needed for ``activity="contracts"``).
+    observation_end : timestamp, optional
+        Last day observed; defaults to the latest order date.
+    client_col, date_col, revenue_col : str
+        Column names in ``transactions``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per client and month in which the client ordered or was active,
+        sorted by ``client_id`` and ``month``, columns ``client_id``, ``month``
+        (first day of the month), ``revenue`` (0 when no order), ``n_orders`` and
+        ``active`` (active at the end of the month).
+    """
+    lazy = to_lazy(transactions)
+    monthly = client_months(lazy, client_col=client_col, date_col=date_col, revenue_col=revenue_col)
+    end_month = resolve_end_month(lazy, date_col, observation_end)
+    active = active_months(
+        monthly,
+        activity=activity,
+        activity_window=activity_window,
+        end_month=end_month,
+        contracts=contracts,
+    ).with_columns(nw.lit(1).alias("active"))
+    keys = nw.concat(
+        [monthly.select("client_id", "month"), active.select("client_id", "month")],
+        how="vertical",
+    ).unique()
+    joined = keys.join(monthly, on=["client_id", "month"], how="left").join(
+        active, on=["client_id", "month"], how="left"
+    )
+    out = collect(joined.filter(nw.col("month") <= nw.lit(end_month)))
+    out = out.sort_values(["client_id", "month"]).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "client_id": out["client_id"].astype(str),
+            "month": period_label(out["month"].astype("int64"), "M"),
+            "revenue": out["revenue"].astype(float).fillna(0.0),
+            "n_orders": out["n_orders"].fillna(0).astype("int64"),
+            "active": out["active"].fillna(0).astype(bool),
+        }
+    )
+
+
+def resolve_end_month(lazy: Any, date_col: str, observation_end: Any) -> int:
+    """Index of the last whole month observed.
+
+    The month containing ``observation_end`` (default: the latest order date)
+    counts only when ``observation_end`` is its last day; otherwise the month
+    before is the last complete one.
+    """
+    if observation_end is None:
+        latest = collect(lazy.select(nw.col(date_col).max().alias("latest")))["latest"].iloc[0]
+        end = pd.Timestamp(latest)
+    else:
+        end = pd.Timestamp(observation_end)
+    return period_index(end.normalize() + pd.Timedelta(days=1), "M") - 1
