@@ -9,7 +9,6 @@ redistribute the client base between specialised sellers
 from clientalytics.managers.activity import client_period_activity
 from clientalytics.managers.eligibility import DEFAULT_ROLE_RULES, eligibility
 from clientalytics.managers.kpi import bonus_scores, kpi_attainment
-from clientalytics.managers.portfolio_retention import portfolio_retention
 from clientalytics.managers.redistribution import RedistributionResult, redistribute_portfolio
 from clientalytics.managers.scorecard import SCORECARD_COLUMNS, manager_scorecard
 from clientalytics.managers.workload import client_workload
@@ -24,6 +23,5 @@ __all__ = [
     "eligibility",
     "kpi_attainment",
     "manager_scorecard",
-    "portfolio_retention",
     "redistribute_portfolio",
 ]

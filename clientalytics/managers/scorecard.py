@@ -23,7 +23,8 @@ from clientalytics.managers.activity import (
     period_label,
     period_range,
 )
-from clientalytics.managers.portfolio_retention import client_managers, portfolio_retention
+from clientalytics.retention import retention_coefficients
+from clientalytics.retention.activity import FREQS, MISSING_GROUP
 
 #: Columns of :func:`manager_scorecard`, in order.
 SCORECARD_COLUMNS = [
@@ -44,6 +45,40 @@ SCORECARD_COLUMNS = [
     "csat_mean",
     "nps",
 ]
+
+
+def client_managers(clients: pd.DataFrame, *, manager_col: str = "manager_id") -> pd.Series:
+    """Map ``client_id`` to its manager; clients without one map to ``"(missing)"``.
+
+    Parameters
+    ----------
+    clients : pandas.DataFrame
+        Clients table with ``client_id`` and ``manager_col``.
+    manager_col : str
+        Column naming each client's manager.
+
+    Returns
+    -------
+    pandas.Series
+        Manager id (str) indexed by client id (str).
+
+    Raises
+    ------
+    ValidationError
+        When a column is missing or a client id is repeated.
+    """
+    for col in ("client_id", manager_col):
+        if col not in clients.columns:
+            raise ValidationError(f"clients: missing column {col!r}")
+    ids = clients["client_id"].astype(str)
+    dup = ids[ids.duplicated()]
+    if len(dup):
+        raise ValidationError(
+            f"clients: column 'client_id' has {len(dup)} repeated value(s), e.g. "
+            f"{dup.unique()[:3].tolist()}"
+        )
+    managers = clients[manager_col].astype("string").fillna(MISSING_GROUP).astype(str)
+    return pd.Series(managers.to_numpy(), index=pd.Index(ids.to_numpy(), name="client_id"))
 
 
 def _clv_series(clv: pd.Series | pd.DataFrame) -> pd.Series:
@@ -161,7 +196,9 @@ def manager_scorecard(
     retention : pandas.DataFrame, optional
         Retention coefficients computed elsewhere, with columns ``manager_id``,
         ``period`` (first day of the period) and ``retention_rate``. When omitted,
-        :func:`clientalytics.managers.portfolio_retention` computes them.
+        :func:`clientalytics.retention.retention_coefficients` computes them per
+        manager, a client counting as active in a period when it ordered in it
+        (``activity_window`` = the period's length in months).
     manager_col : str
         Column of ``clients`` naming the manager.
     include_partial : bool
@@ -181,7 +218,8 @@ def manager_scorecard(
         - ``active_clients``: clients with an order in the period;
         - ``clients_won``: clients whose first order fell in the period;
         - ``retention_rate``, ``churn_rate``: CRR = (E - N) / S and 1 - CRR;
-          missing where no client was active in the previous period;
+          missing where no client was active at the period's start, and for a
+          last period that is not complete;
         - ``revenue``, ``margin``: the portfolio's revenue and margin in the period;
         - ``portfolio_value`` and ``value_basis`` (``"clv"`` or ``"margin"``);
         - ``n_requests``, ``median_response_hours``: requests received in the
@@ -199,8 +237,19 @@ def manager_scorecard(
     owner = client_managers(clients, manager_col=manager_col)
     end = pd.Timestamp(observation_end) if observation_end is not None else activity["period"].max()
     if retention is None:
-        ret = portfolio_retention(activity, clients, freq=freq, observation_end=end)
-        ret = ret[["manager_id", "period", "retention_rate", "churn_rate"]]
+        coefficients = retention_coefficients(
+            transactions,
+            freq=freq,
+            activity_window=FREQS[freq],
+            clients=clients.assign(
+                **{manager_col: owner.reindex(clients["client_id"].astype(str)).to_numpy()}
+            ),
+            by=manager_col,
+            observation_end=None if observation_end is None else pd.Timestamp(observation_end),
+        )
+        ret = coefficients.rename(columns={"group": "manager_id"})[
+            ["manager_id", "period", "retention_rate", "churn_rate"]
+        ]
     else:
         ret = _check_retention(retention)
     periods = period_range(activity["period"].min(), end, freq)

@@ -9,7 +9,6 @@ from clientalytics.managers import (
     client_workload,
     kpi_attainment,
     manager_scorecard,
-    portfolio_retention,
 )
 
 
@@ -55,21 +54,17 @@ def test_activity_rolls_up_months_to_quarters(company):
     assert act["active"].sum() == 8  # the lone credit note of a in Q3 is not activity
 
 
-def test_portfolio_retention_by_hand(company):
+def test_scorecard_retention_by_hand(company):
     tx, clients = company
-    act = client_period_activity(tx, freq="Q")
-    ret = portfolio_retention(act, clients, freq="Q").set_index(["manager_id", "period"])
+    card = manager_scorecard(tx, clients, freq="Q", observation_end="2024-09-30")
+    ret = card.set_index(["manager_id", "period"])["retention_rate"]
     # M1: Q1 active {a,b,c}; Q2 {a,b}: S=3, E=2, N=0 -> 2/3
-    q2 = ret.loc[("M1", pd.Timestamp("2024-04-01"))]
-    assert (q2["clients_start"], q2["clients_end"], q2["clients_new"]) == (3, 2, 0)
-    assert q2["retention_rate"] == pytest.approx(2 / 3)
-    # M1 Q3: S=2 {a,b}, E=1 {c, won back}, N=1 -> (1-1)/2 = 0
-    q3 = ret.loc[("M1", pd.Timestamp("2024-07-01"))]
-    assert q3["retention_rate"] == 0.0 and q3["churn_rate"] == 1.0
-    # M2 Q3: S=1, E=1, N=0 -> 1
-    assert ret.loc[("M2", pd.Timestamp("2024-07-01")), "retention_rate"] == 1.0
-    # M2 Q2 has S=0 (d starts in Q2): no row
-    assert ("M2", pd.Timestamp("2024-04-01")) not in ret.index
+    assert ret[("M1", pd.Timestamp("2024-04-01"))] == pytest.approx(2 / 3)
+    # M1 Q3: S=2 {a,b}, E=1 {c, won back}, N=1 -> (1-1)/2 = 0 (a's credit note is no order)
+    assert ret[("M1", pd.Timestamp("2024-07-01"))] == 0.0
+    # M2 Q3: S=1, E=1, N=0 -> 1; M2 Q2 has S=0 (d starts in Q2): undefined
+    assert ret[("M2", pd.Timestamp("2024-07-01"))] == 1.0
+    assert np.isnan(ret[("M2", pd.Timestamp("2024-04-01"))])
 
 
 def test_scorecard_by_hand(company):
