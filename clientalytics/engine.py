@@ -23,6 +23,11 @@ TIME_UNITS: tuple[str, ...] = ("D", "W", "M")
 
 _EPOCH = dt.datetime(1970, 1, 1)
 
+#: Days from 1601-01-01 (a Monday, start of a 400-year Gregorian cycle) to 1970-01-01.
+_DAYS_1601_TO_1970 = 134_774
+#: Whole weeks from 1601-01-01 to Monday 1969-12-29, which starts the week of 1970-01-01.
+_WEEKS_1601_TO_1970 = (_DAYS_1601_TO_1970 - 3) // 7
+
 
 def to_lazy(frame: Any, *, table: str = "transactions") -> Any:
     """Wrap a native frame as a narwhals LazyFrame.
@@ -55,9 +60,19 @@ def to_lazy(frame: Any, *, table: str = "transactions") -> Any:
 
 
 def collect(frame: Any) -> pd.DataFrame:
-    """Execute a narwhals (lazy) frame and return the result as pandas."""
+    """Execute a narwhals (lazy) frame and return the result as pandas.
+
+    Spark's ``TimestampType`` holds instants that Spark shows, and computes calendar
+    fields from, in the session time zone; they come back time-zone aware. They are
+    returned as naive wall-clock times of that zone, the times the analyst loaded,
+    so a Spark result equals the result of the same data on any other engine.
+    """
     collected = frame.collect() if hasattr(frame, "collect") else frame
     out: pd.DataFrame = collected.to_pandas()
+    if frame.implementation.is_spark_like():
+        for name in out.columns:
+            if isinstance(out[name].dtype, pd.DatetimeTZDtype):
+                out[name] = out[name].dt.tz_localize(None)
     return out
 
 
@@ -82,14 +97,31 @@ def period_index_expr(date_col: str, time_unit: TimeUnit) -> Any:
 
     Days count from 1970-01-01, weeks run Monday to Sunday, months are calendar
     months (``year * 12 + month - 1``). Differences of two indexes are whole periods.
+
+    The expression uses only calendar fields (year, month, day of the year) and
+    integer arithmetic, so every engine evaluates it the same way, PySpark included
+    (which has no duration arithmetic in narwhals). Dates from 1601 on are supported.
     """
     if time_unit == "M":
         return nw.col(date_col).dt.year() * 12 + nw.col(date_col).dt.month() - 1
-    day = (nw.col(date_col).dt.truncate("1d") - nw.lit(_EPOCH)).dt.total_seconds() // 86400
+    days = _days_since_1601(date_col)
     if time_unit == "W":
-        # 1970-01-01 was a Thursday; shifting by 3 days makes weeks start on Monday.
-        return (day + 3) // 7
-    return day
+        # 1601-01-01 was a Monday, so whole weeks since then start on Mondays; the
+        # constant puts week 0 at the week of 1970-01-01 (a Thursday).
+        return days // 7 - _WEEKS_1601_TO_1970
+    return days - _DAYS_1601_TO_1970
+
+
+def _days_since_1601(date_col: str) -> Any:
+    """Narwhals expression: whole days from 1601-01-01 to the date (time of day ignored).
+
+    Counted as 365 days a year plus the Gregorian leap days of the years before,
+    plus the day of the year. Every operand of ``//`` is non-negative for dates
+    from 1601 on, so floor and truncating division agree on every engine.
+    """
+    years = nw.col(date_col).dt.year().cast(nw.Int64()) - 1601
+    leap_days = years // 4 - years // 100 + years // 400
+    return years * 365 + leap_days + nw.col(date_col).dt.ordinal_day().cast(nw.Int64()) - 1
 
 
 def period_index(moment: pd.Timestamp, time_unit: TimeUnit) -> int:

@@ -58,10 +58,10 @@ def _check_input(
     """One pass over the data: required columns, nulls, and the observation end."""
     needed = [c for c in columns.values() if c is not None]
     check_columns(lazy, needed)
-    checks = [nw.col(c).is_null().sum().alias(f"null:{c}") for c in needed]
+    checks = [nw.col(c).is_null().cast(nw.Int64()).sum().alias(f"null:{c}") for c in needed]
     checks += [nw.len().alias("rows"), nw.col(date_col).max().alias("latest")]
     if observation_end is not None:
-        late = (nw.col(date_col) > nw.lit(observation_end.to_pydatetime())).sum()
+        late = (nw.col(date_col) > nw.lit(observation_end.to_pydatetime())).cast(nw.Int64()).sum()
         checks.append(late.alias("late"))
     stats = _collect(lazy.select(*checks)).iloc[0]
     if int(stats["rows"]) == 0:

@@ -16,7 +16,7 @@ Progress = Callable[[str], None]
 
 #: Section modules of :mod:`clientalytics.report.sections`, in report order. Each
 #: exposes ``build_section(base, context) -> ReportSection``.
-SECTION_MODULES: tuple[str, ...] = ("overview", "retention", "marketing")
+SECTION_MODULES: tuple[str, ...] = ("overview", "segmentation", "retention", "marketing")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;
