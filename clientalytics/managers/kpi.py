@@ -99,7 +99,7 @@ def kpi_attainment(
         lower = kpi in lower_is_better
         has = actual.notna().to_numpy()
         a = actual.to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             raw = np.where(lower, target / a, a / target)
         raw = np.where(lower & (a == 0), cap, raw)
         att = np.where(has, np.clip(np.nan_to_num(raw, nan=0.0, posinf=cap), 0.0, cap), 0.0)
