@@ -209,7 +209,9 @@ def manager_scorecard(
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`SCORECARD_COLUMNS`, one row per manager and period from the
+        Columns :data:`SCORECARD_COLUMNS`, one row per portfolio owner (every
+        manager named in the clients table; requests handled by a manager who owns
+        no client are not shown) and period from the
         first order to the observation end (the last period only when complete,
         unless ``include_partial``):
 
