@@ -1,0 +1,112 @@
+"""Plots of manager performance: scorecard metric by manager, workload before and after."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from clientalytics.exceptions import ValidationError
+from clientalytics.managers.redistribution import RedistributionResult
+
+__all__ = ["plot_redistribution", "plot_scorecard"]
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def plot_scorecard(
+    scorecard: pd.DataFrame,
+    *,
+    metric: str = "retention_rate",
+    period: pd.Timestamp | str | None = None,
+    target: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Bar chart of one scorecard metric per manager for one period.
+
+    Parameters
+    ----------
+    scorecard : pandas.DataFrame
+        Output of :func:`clientalytics.managers.manager_scorecard`.
+    metric : str
+        Column to draw.
+    period : timestamp, optional
+        Period to draw; defaults to the latest.
+    target : float, optional
+        KPI target drawn as a horizontal line; bars meeting it are dark.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if metric not in scorecard.columns:
+        raise ValidationError(f"scorecard: no column {metric!r}")
+    when = scorecard["period"].max() if period is None else pd.Timestamp(period)
+    rows = scorecard[scorecard["period"] == when].sort_values(metric, ascending=False)
+    if rows.empty:
+        raise ValidationError(f"scorecard: no row for period {when.date()}")
+    ax = _axes(ax)
+    values = rows[metric].astype(float).fillna(0.0).to_numpy()
+    colors = "#1f4e79"
+    if target is not None:
+        lower = metric in ("churn_rate", "median_response_hours")
+        met = values <= target if lower else values >= target
+        colors = np.where(met, "#1f4e79", "#9dc3e6").tolist()
+        ax.axhline(target, color="#c00000", linestyle="--", label=f"target {target:g}")
+        ax.legend()
+    ax.bar(rows["manager_id"].astype(str), values, color=colors)
+    ax.set_title(f"{metric.replace('_', ' ')} by manager, period from {when.date()}")
+    ax.set_ylabel(metric)
+    ax.tick_params(axis="x", rotation=60)
+    return ax
+
+
+def plot_redistribution(
+    result: RedistributionResult, *, quantity: str = "workload", ax: Axes | None = None
+) -> Axes:
+    """Draw each manager's workload (or value) before and after, with fair shares.
+
+    Parameters
+    ----------
+    result : RedistributionResult
+        Output of :func:`clientalytics.managers.redistribute_portfolio`.
+    quantity : {"workload", "value", "n_clients"}
+        What to compare.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if quantity not in ("workload", "value", "n_clients"):
+        raise ValidationError(f"quantity must be workload, value or n_clients, got {quantity!r}")
+    ax = _axes(ax)
+    before, after = result.before, result.after
+    x = np.arange(len(before))
+    ax.bar(x - 0.2, before[quantity], width=0.4, color="#9dc3e6", label="before")
+    ax.bar(x + 0.2, after[quantity], width=0.4, color="#1f4e79", label="after")
+    if quantity == "workload":
+        ax.scatter(
+            x,
+            after["workload_share_target"],
+            color="#c00000",
+            marker="_",
+            s=300,
+            label="fair share",
+            zorder=3,
+        )
+    if quantity == "n_clients":
+        ax.scatter(
+            x, after["capacity"], color="#c00000", marker="_", s=300, label="capacity", zorder=3
+        )
+    ax.set_xticks(x, before["manager_id"].astype(str), rotation=60)
+    ax.set_ylabel(quantity.replace("_", " "))
+    ax.set_title(f"{quantity.replace('_', ' ')} per manager: {result.n_moves} move(s)")
+    ax.legend()
+    return ax

@@ -1,0 +1,163 @@
+"""Report section: manager scorecards and a proposed redistribution of the client base."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from clientalytics.clientbase import ClientBase
+from clientalytics.engagement.lifecycle import lifecycle_stages
+from clientalytics.exceptions import ConvergenceError, ValidationError
+from clientalytics.managers.redistribution import RedistributionResult, redistribute_portfolio
+from clientalytics.managers.scorecard import manager_scorecard
+from clientalytics.managers.workload import client_workload
+from clientalytics.plotting.managers import plot_redistribution, plot_scorecard
+from clientalytics.report.model import (
+    ReportSection,
+    figure_to_html,
+    heading,
+    paragraph,
+    table_to_html,
+)
+
+_CARD_COLUMNS = [
+    "manager_id",
+    "portfolio_size",
+    "active_clients",
+    "clients_won",
+    "retention_rate",
+    "churn_rate",
+    "revenue",
+    "margin",
+    "portfolio_value",
+    "median_response_hours",
+    "csat_mean",
+    "nps",
+]
+
+
+def _clv(context: dict[str, object]) -> pd.Series | None:
+    clv = context.get("clv")
+    if isinstance(clv, pd.Series):
+        return clv
+    if isinstance(clv, pd.DataFrame) and "clv" in clv.columns:
+        return clv["clv"]
+    return None
+
+
+def _client_values(base: ClientBase, clv: pd.Series | None) -> pd.Series:
+    ids = base.clients["client_id"].astype(str)
+    if clv is not None:
+        values = clv.copy()
+        values.index = values.index.astype(str)
+        return values.reindex(ids).fillna(0.0).clip(lower=0.0)
+    tx = base.transactions
+    recent = tx[tx["date"] > base.observation_end - pd.Timedelta(days=365)]
+    margin = (recent["revenue"] - recent["variable_cost"]).groupby(recent["client_id"]).sum()
+    return margin.reindex(ids).fillna(0.0).clip(lower=0.0)
+
+
+def _redistribute(base: ClientBase, clv: pd.Series | None) -> tuple[RedistributionResult, str]:
+    """Run the redistribution with the strictest rules that the capacities allow."""
+    end = base.observation_end
+    stages = lifecycle_stages(base.transactions, observation_end=end, clients=base.clients)
+    served = stages.index[~stages["stage"].isin(["lost"])]
+    clients = base.clients[base.clients["client_id"].astype(str).isin(served)].copy()
+    workload = client_workload(
+        base.clients, base.touchpoints, requests=base.requests, observation_end=end
+    )
+    clients["workload"] = workload.reindex(clients["client_id"].astype(str)).to_numpy()
+    clients["value"] = _client_values(base, clv).reindex(clients["client_id"]).to_numpy()
+    attempts = [
+        ("region and hunter / farmer role", {}),
+        ("role only (regions relaxed)", {"match_region": False}),
+        ("capacity only", {"match_region": False, "stage_col": None}),
+    ]
+    notes = []
+    for label, options in attempts:
+        try:
+            result = redistribute_portfolio(
+                clients,
+                base.managers,
+                time_limit=20.0,
+                **options,  # type: ignore[arg-type]
+            )
+        except (ValidationError, ConvergenceError) as exc:
+            notes.append(f"With rules '{label}': {exc}.")
+            continue
+        return result, " ".join([*notes, f"Rules applied: {label}."])
+    raise ValidationError(" ".join(notes))
+
+
+def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+    """Report manager scorecards for the last quarter and a redistribution proposal.
+
+    Parameters
+    ----------
+    base : ClientBase
+        The company.
+    context : dict
+        Shared report context. ``context["clv"]`` (a client_id -> CLV Series or a
+        frame with a ``clv`` column) is used for portfolio value when present;
+        margin is used otherwise. Stores the scorecard as ``context["scorecard"]``
+        and the redistribution as ``context["redistribution"]``.
+
+    Returns
+    -------
+    ReportSection
+    """
+    section = ReportSection(title="Managers: scorecards and portfolios", key="managers")
+    if base.managers.empty or "manager_id" not in base.clients.columns:
+        section.blocks.append(paragraph("No managers table: scorecards are not available."))
+        return section
+    clv = _clv(context)
+    card = manager_scorecard(
+        base.transactions,
+        base.clients,
+        freq="Q",
+        observation_end=base.observation_end,
+        requests=base.requests,
+        surveys=base.surveys,
+        clv=clv,
+    )
+    context["scorecard"] = card
+    last = card["period"].max()
+    latest = card[card["period"] == last].sort_values("portfolio_value", ascending=False)
+    basis = "sum of client CLV" if clv is not None else "quarter's margin"
+    section.blocks.append(
+        paragraph(
+            f"Scorecards per manager for the quarter starting {last.date()}. Retention is "
+            "CRR = (E - N) / S over clients active in consecutive quarters; portfolio value is "
+            f"the {basis}; response time is the median hours to the first answer."
+        )
+    )
+    section.blocks.append(table_to_html(latest[_CARD_COLUMNS], max_rows=30, index=False))
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    plot_scorecard(card, metric="retention_rate", ax=ax)
+    section.blocks.append(figure_to_html(fig, alt="Retention rate by manager"))
+    section.blocks.append(heading("Redistribution of the client base"))
+    try:
+        result, note = _redistribute(base, clv)
+    except ValidationError as exc:
+        section.blocks.append(paragraph(f"No feasible redistribution: {exc}"))
+        return section
+    context["redistribution"] = result
+    section.blocks.append(
+        paragraph(
+            f"{note} The optimiser (mixed-integer program) proposes {result.n_moves} move(s) "
+            f"among {len(result.assignment):,} served clients (status {result.status}, "
+            f"optimality gap {result.mip_gap:.2%})."
+        )
+    )
+    reasons = result.moves["reason"].value_counts().rename("moves").to_frame()
+    section.blocks.append(table_to_html(reasons))
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    plot_redistribution(result, quantity="workload", ax=ax)
+    section.blocks.append(figure_to_html(fig, alt="Workload before and after"))
+    section.blocks.append(table_to_html(result.after.round(1), max_rows=30, index=False))
+    section.summary = [
+        f"managers: {card['manager_id'].nunique()}; last quarter mean retention "
+        f"{latest['retention_rate'].mean():.1%}",
+        f"redistribution: {result.n_moves} move(s), status {result.status}",
+    ]
+    return section

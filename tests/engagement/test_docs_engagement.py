@@ -1,0 +1,19 @@
+"""docs/engagement.md mentions every public name of the engagement area."""
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from clientalytics import engagement
+from clientalytics.plotting import engagement as plots
+
+TEXT = (Path(__file__).resolve().parents[2] / "docs" / "engagement.md").read_text("utf-8")
+NAMES = list(engagement.__all__) + [
+    n for n, o in inspect.getmembers(plots, inspect.isfunction) if n.startswith("plot_")
+]
+
+
+@pytest.mark.parametrize("name", sorted(set(NAMES)))
+def test_public_name_is_documented(name):
+    assert f"`{name}" in TEXT, f"docs/engagement.md does not mention {name}"

@@ -1,0 +1,195 @@
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clientalytics.exceptions import ValidationError
+from clientalytics.managers import eligibility, redistribute_portfolio
+
+
+def _clients(owners, workload=None, value=None, **extra):
+    n = len(owners)
+    frame = pd.DataFrame(
+        {
+            "client_id": [f"c{i}" for i in range(n)],
+            "manager_id": owners,
+            "workload": workload if workload is not None else [1.0] * n,
+            "value": value if value is not None else [1.0] * n,
+        }
+    )
+    for key, col in extra.items():
+        frame[key] = col
+    return frame
+
+
+def _managers(ids, capacity, **extra):
+    frame = pd.DataFrame({"manager_id": ids, "capacity": capacity})
+    for key, col in extra.items():
+        frame[key] = col
+    return frame
+
+
+def test_over_capacity_moves_exactly_one_client():
+    # A holds 4 clients with capacity 3, B holds 1: one move is necessary and enough;
+    # with 5 equal clients 3/2 is also the most balanced split, so the optimum is 1 move.
+    clients = _clients(["A", "A", "A", "A", "B"])
+    result = redistribute_portfolio(clients, _managers(["A", "B"], [3, 3]))
+    assert result.n_moves == 1
+    assert result.status == "optimal"
+    assert result.moves["reason"].tolist() == ["current manager A over capacity"]
+    after = result.after.set_index("manager_id")["n_clients"]
+    assert after.to_dict() == {"A": 3, "B": 2}
+    assert result.before.set_index("manager_id").loc["A", "over_capacity"]
+    assert not result.after["over_capacity"].any()
+    # objective by hand: 1 move + 1.0 * 20 % workload deviation + 0.5 * 20 % value deviation
+    assert result.objective == pytest.approx(1 + 20 + 10)
+
+
+def test_balance_weight_trades_moves_against_deviation():
+    # A holds 5 of 6 equal clients, both capacities 6: fair share is 3 each.
+    clients = _clients(["A"] * 5 + ["B"])
+    managers = _managers(["A", "B"], [6, 6])
+    strong = redistribute_portfolio(clients, managers, workload_weight=1.0, value_weight=0.0)
+    # 0 moves: 66.7 ; 1 move: 1 + 33.3 ; 2 moves: 2 + 0 -> two moves
+    assert strong.n_moves == 2
+    assert strong.objective == pytest.approx(2.0)
+    assert set(strong.moves["reason"]) == {"balances workload and value"}
+    weak = redistribute_portfolio(clients, managers, workload_weight=0.01, value_weight=0.0)
+    # 0 moves: 0.667 ; 1 move: 1.333 ; 2 moves: 2 -> no move
+    assert weak.n_moves == 0
+    assert weak.objective == pytest.approx(100 * 2 / 3 * 0.01)
+
+
+def test_region_and_role_force_moves():
+    clients = _clients(
+        ["A", "A", "B"],
+        region=["north", "south", "south"],
+        relation_to_firm=["permanent", "new", "permanent"],
+    )
+    managers = _managers(
+        ["A", "B", "C"],
+        [5, 5, 5],
+        region=["north", "south", "south"],
+        role=["farmer", "farmer", "hunter"],
+    )
+    result = redistribute_portfolio(clients, managers, workload_weight=0, value_weight=0)
+    new = result.assignment.set_index("client_id")["new_manager"].to_dict()
+    # c1 is a new client in the south: only the southern hunter C may serve it
+    assert new == {"c0": "A", "c1": "C", "c2": "B"}
+    assert result.n_moves == 1
+    assert result.moves["reason"].iloc[0] == "current manager not eligible (region)"
+
+
+def test_unassigned_and_unknown_manager_reasons():
+    clients = _clients([None, "X"])
+    result = redistribute_portfolio(
+        clients, _managers(["A"], [2]), workload_weight=0, value_weight=0
+    )
+    assert result.n_moves == 2
+    assert result.moves["reason"].tolist() == [
+        "unassigned: given a manager",
+        "current manager X is not in the managers table",
+    ]
+
+
+def test_total_capacity_shortfall_is_named():
+    clients = _clients(["A"] * 7)
+    with pytest.raises(ValidationError, match="shortfall of 1 client"):
+        redistribute_portfolio(clients, _managers(["A", "B"], [3, 3]))
+
+
+def test_group_capacity_shortfall_names_managers():
+    clients = _clients(["A"] * 3 + ["B"], region=["north"] * 3 + ["south"])
+    managers = _managers(["A", "B"], [2, 5], region=["north", "south"])
+    with pytest.raises(ValidationError, match=r"3 client\(s\) can only go to managers \['A'\]"):
+        redistribute_portfolio(clients, managers)
+
+
+def test_client_without_eligible_manager():
+    clients = _clients(["A"], region=["east"])
+    managers = _managers(["A"], [2], region=["west"])
+    with pytest.raises(
+        ValidationError,
+        match=r"1 client\(s\) have no eligible manager.*c0 is ruled out by: \{'region': 1\}",
+    ):
+        redistribute_portfolio(clients, managers)
+
+
+def test_negative_workload_rejected():
+    clients = _clients(["A", "A"], workload=[1.0, -2.0])
+    with pytest.raises(ValidationError, match=r"'workload'.*1 bad row.*c1"):
+        redistribute_portfolio(clients, _managers(["A"], [3]))
+
+
+def _brute_force(owners, workload, value, caps, move_cost, ww, vw, balance):
+    ids = list(caps)
+    share = np.array(list(caps.values()), dtype=float)
+    share /= share.sum()
+    best = np.inf
+    for combo in itertools.product(ids, repeat=len(owners)):
+        counts = [combo.count(m) for m in ids]
+        if any(c > caps[m] for c, m in zip(counts, ids, strict=True)):
+            continue
+        moves = sum(a != b for a, b in zip(combo, owners, strict=True))
+        dev = []
+        for amount in (workload, value):
+            loads = np.array(
+                [sum(a for a, m2 in zip(amount, combo, strict=True) if m2 == m) for m in ids]
+            )
+            target = amount.sum() * share
+            rel = np.abs(loads - target) / target * 100
+            dev.append(rel.max() if balance == "max" else rel.mean())
+        best = min(best, move_cost * moves + ww * dev[0] + vw * dev[1])
+    return best
+
+
+@pytest.mark.parametrize("balance", ["max", "mean"])
+@pytest.mark.parametrize("seed", range(5))
+def test_matches_brute_force_optimum(seed, balance):
+    rng = np.random.default_rng(seed)
+    n = 6
+    owners = rng.choice(["A", "B", "C"], size=n).tolist()
+    workload = rng.integers(1, 10, size=n).astype(float)
+    value = rng.integers(1, 20, size=n).astype(float)
+    caps = {"A": int(rng.integers(2, 4)), "B": 3, "C": int(rng.integers(2, 4))}
+    ww, vw = float(rng.choice([0.05, 0.2, 1.0])), float(rng.choice([0.0, 0.1, 0.5]))
+    clients = _clients(owners, workload=workload, value=value)
+    managers = _managers(list(caps), list(caps.values()))
+    result = redistribute_portfolio(
+        clients, managers, workload_weight=ww, value_weight=vw, balance=balance, mip_rel_gap=0
+    )
+    expected = _brute_force(owners, workload, value, caps, 1.0, ww, vw, balance)
+    assert result.objective == pytest.approx(expected, rel=1e-6, abs=1e-6)
+    assert (result.after["n_clients"] <= result.after["capacity"]).all()
+
+
+def test_eligibility_reasons_table():
+    clients = pd.DataFrame(
+        {"client_id": ["x", "y"], "industry": ["retail", None], "region": ["n", "s"]}
+    )
+    managers = pd.DataFrame(
+        {"manager_id": ["m1", "m2"], "specialisation": ["retail", "fmcg"], "region": ["n", "n"]}
+    )
+    allowed, reason = eligibility(clients, managers, type_col="industry")
+    assert allowed.loc["x"].tolist() == [True, False]
+    assert reason.loc["x", "m2"] == "specialisation"
+    assert reason.loc["y"].tolist() == ["region", "region"]
+
+
+def test_mean_and_max_balance_differ_on_known_case():
+    # A holds 3 equal clients, B and C none, equal capacities: fair share 1 each.
+    # moves 0/1/2 -> max deviation 200/100/0 %, mean absolute deviation 133.3/66.7/0 %.
+    clients = _clients(["A", "A", "A"])
+    managers = _managers(["A", "B", "C"], [3, 3, 3])
+    w = 0.012
+    worst = redistribute_portfolio(
+        clients, managers, workload_weight=w, value_weight=0, balance="max"
+    )
+    assert worst.n_moves == 2 and worst.objective == pytest.approx(2.0)
+    mean = redistribute_portfolio(
+        clients, managers, workload_weight=w, value_weight=0, balance="mean"
+    )
+    assert mean.n_moves == 0 and mean.objective == pytest.approx(w * 400 / 3)
+    with pytest.raises(ValidationError, match="balance must be"):
+        redistribute_portfolio(clients, managers, balance="median")
