@@ -22,6 +22,8 @@ SECTION_MODULES: tuple[str, ...] = (
     "segmentation",
     "retention",
     "marketing",
+    "managers",
+    "service",
 )
 
 _CSS = """
