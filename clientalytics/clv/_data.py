@@ -122,13 +122,6 @@ def check_summary(
                     f"{table}: {int(pos_rec.sum())} client(s) have no repeat purchase but "
                     f"positive recency, e.g. {_examples(summary['recency'], pos_rec)}"
                 )
-        zero_t = age <= 0
-        if zero_t.any():
-            raise ValidationError(
-                f"{table}: column 'T' must be positive; {int(zero_t.sum())} client(s) have "
-                f"T = 0, e.g. {_examples(summary['T'], zero_t)} (clients first seen on the "
-                f"last day carry no information; drop them or end the observation later)"
-            )
     return out
 
 

@@ -168,6 +168,11 @@ class TransactionModel(BaseEstimator):
         x = data["frequency"].to_numpy()
         tx = data["recency"].to_numpy()
         T = data["T"].to_numpy()
+        if float(T.max()) <= 0:
+            raise ValidationError(
+                f"{self.model_name}: every client has T = 0 (first seen at the end of "
+                "observation), so there is no history to fit; end the observation later"
+            )
         packed = compress(x, tx, T, weight=weight)
         cx, ctx, cT = packed.columns
         w = packed.weight

@@ -110,7 +110,8 @@ def test_parameters_are_recovered_from_simulated_data():
             pd.DataFrame({"frequency": [2], "recency": [0.0], "T": [3.0]}),
             "repeat purchases but recency 0",
         ),
-        (pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [0.0]}), "'T' must be positive"),
+        (pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [0.0]}), "every client has T = 0"),
+        (pd.DataFrame({"frequency": [0], "recency": [0.0], "T": [-1.0]}), "'T' has 1 negative"),
     ],
 )
 def test_invalid_summaries_are_rejected(frame, message):
@@ -170,3 +171,16 @@ def test_gamma_gamma_currency_invariance(cdnow_monetary):
     # new clients are valued at the population mean
     value = base.expected_value(pd.DataFrame({"frequency": [0], "monetary_value": [0.0]}))
     assert value.iloc[0] == pytest.approx(base.population_mean_value_)
+
+
+def test_clients_first_seen_at_the_end_add_nothing_and_are_alive(cdnow):
+    """T = 0 without repeat purchases: no information for the fit, P(alive) = 1 (BG/NBD)."""
+    extra = pd.DataFrame(
+        {"frequency": [0, 0], "recency": [0.0, 0.0], "T": [0.0, 0.0]}, index=["new1", "new2"]
+    )
+    plain = BetaGeoModel().fit(cdnow)
+    with_new = BetaGeoModel().fit(pd.concat([cdnow, extra]))
+    for name, value in plain.params_.items():
+        assert with_new.params_[name] == pytest.approx(value, rel=1e-6)
+    np.testing.assert_allclose(with_new.probability_alive(extra), 1.0)
+    assert np.isfinite(with_new.expected_purchases(extra, t=10)).all()
