@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientalytics import ValidationError
-from clientalytics.ranking import value_trend, rank_golden_clients
+from clientalytics.ranking import rank_golden_clients, value_trend
 
 END = "2025-01-01"
 
