@@ -116,9 +116,8 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
     ) -> None:
         if clients is None:
             if not isinstance(transactions, pd.DataFrame) or "client_id" not in transactions:
-                raise ValidationError(
-                    "table 'transactions': missing required column(s) ['client_id']"
-                )
+                # Validate first: the message lists every missing column, not just the id.
+                validate(transactions, "transactions")
             clients = pd.DataFrame({"client_id": list(_raw_ids(transactions["client_id"]))})
         raw: dict[str, pd.DataFrame | None] = {
             "managers": managers,

@@ -259,7 +259,21 @@ class TransactionModel(BaseEstimator):
                 values = self._conditional_expected(params, t, cx, ctx, cT)
             else:
                 values = self._log_likelihood(params, cx, ctx, cT)
+        if which in ("alive", "purchases"):
+            self._check_finite(values, params)
         return pd.Series(values[packed.inverse], index=summary.index, name=which)
+
+    def _check_finite(self, values: FloatArray, params: FloatArray) -> None:
+        """Raise instead of returning NaN or inf predictions for valid histories."""
+        bad = ~np.isfinite(values)
+        if bad.any():
+            shown = ", ".join(f"{n}={v:.4g}" for n, v in zip(self.param_names, params, strict=True))
+            raise ConvergenceError(
+                f"{self.model_name}: predictions are not finite for {int(bad.sum())} distinct "
+                f"histories; the fitted parameters ({shown}) lie at the edge of the parameter "
+                "space (typically too few clients to tell their differences apart). Refit with "
+                "penalizer_coef=0.001 or more."
+            )
 
     def _check_horizon(self, t: float) -> float:
         t = float(t)
@@ -320,6 +334,7 @@ class TransactionModel(BaseEstimator):
         with np.errstate(all="ignore"):
             for j, t in enumerate(horizons):
                 out[:, j] = self._conditional_expected(params, t, cx, ctx, cT)
+        self._check_finite(out, params)
         return out[packed.inverse]
 
     def probability_alive(self, summary: pd.DataFrame) -> pd.Series:

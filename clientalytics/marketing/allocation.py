@@ -204,7 +204,8 @@ def allocate_marketing_spend(
     lines = pd.DataFrame(
         {
             "spend_id": client_ids(spend["spend_id"]).to_numpy(),
-            "period": spend["period"].dt.to_period(period_freq).to_numpy(),
+            # Kept as a Series so an empty table still has a period dtype to merge on.
+            "period": spend["period"].dt.to_period(period_freq).reset_index(drop=True),
             "channel": spend["channel"].astype(str).to_numpy(),
             "purpose": spend["purpose"].astype(str).to_numpy(),
             "target_segment": (

@@ -9,7 +9,8 @@ from importlib import import_module
 from pathlib import Path
 
 from clientalytics.clientbase import ClientBase
-from clientalytics.report.model import ReportSection
+from clientalytics.exceptions import ClientalyticsError
+from clientalytics.report.model import ReportSection, paragraph
 
 SectionBuilder = Callable[[ClientBase, dict[str, object]], ReportSection]
 Progress = Callable[[str], None]
@@ -72,6 +73,13 @@ def build_report(
     title : str
         Page title.
 
+    Notes
+    -----
+    A section whose analysis the data cannot support (a builder raising a
+    :class:`~clientalytics.exceptions.ClientalyticsError`, e.g. a model that does not
+    converge on a handful of clients) is rendered with the reason instead, and the
+    other sections are still built.
+
     Returns
     -------
     html : str
@@ -87,7 +95,14 @@ def build_report(
         label = getattr(builder, "__module__", "section").rsplit(".", 1)[-1]
         if progress is not None:
             progress(f"[{number}/{len(chosen)}] {label} ...")
-        section = builder(base, context)
+        try:
+            section = builder(base, context)
+        except ClientalyticsError as error:
+            # The data cannot support this analysis (too little history, a model that
+            # does not converge): say so in its place and go on with the others.
+            section = ReportSection(title=label.replace("_", " ").capitalize(), key=label)
+            section.blocks.append(paragraph(f"This section could not be computed: {error}"))
+            section.summary.append(f"not computed: {error}")
         sections.append(section)
         if progress is not None:
             progress(

@@ -184,3 +184,19 @@ def test_clients_first_seen_at_the_end_add_nothing_and_are_alive(cdnow):
         assert with_new.params_[name] == pytest.approx(value, rel=1e-6)
     np.testing.assert_allclose(with_new.probability_alive(extra), 1.0)
     assert np.isfinite(with_new.expected_purchases(extra, t=10)).all()
+
+
+def test_forecasts_at_the_edge_of_the_parameter_space_raise_instead_of_nan():
+    """Twenty clients of a small generated company drive BG/NBD's a and b to millions."""
+    from clientalytics.datasets import generate_company
+    from clientalytics.exceptions import ConvergenceError
+    from clientalytics.summary import summarize
+
+    base = generate_company(n_clients=20, years=1, seed=3)
+    summary = summarize(base.transactions, observation_end=base.observation_end)
+    model = BetaGeoModel().fit(summary)
+    assert model.params_["a"] > 1e5
+    with pytest.raises(ConvergenceError, match=r"penalizer_coef=0\.001"):
+        model.expected_purchases(summary, t=365)
+    penalized = BetaGeoModel(penalizer_coef=0.001).fit(summary)
+    assert np.isfinite(penalized.expected_purchases(summary, t=365)).all()

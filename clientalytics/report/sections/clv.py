@@ -45,8 +45,11 @@ def _summary(base: ClientBase, context: dict[str, object]) -> pd.DataFrame:
 
 
 def _transaction_model(summary: pd.DataFrame) -> BetaGeoModel:
+    """BG/NBD, with a small penalty when the plain fit fails or its forecasts are not finite."""
     try:
-        return BetaGeoModel().fit(summary)
+        model = BetaGeoModel().fit(summary)
+        model.expected_purchases(summary, t=float(summary["T"].max()))
+        return model
     except ConvergenceError:
         return BetaGeoModel(penalizer_coef=0.001).fit(summary)
 

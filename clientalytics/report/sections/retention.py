@@ -101,6 +101,11 @@ def _segments(base: ClientBase, context: dict[str, object], section: ReportSecti
         clients=segments,
         observation_end=base.observation_end,
     )
+    if by_segment.empty:
+        section.blocks.append(
+            paragraph("Retention by segment needs at least one complete year of history.")
+        )
+        return
     last = by_segment[by_segment["period"] == by_segment["period"].max()].set_index("group")
     section.blocks.append(heading(f"Retention by segment, {last['period'].iloc[0].year}"))
     section.blocks.append(
