@@ -55,18 +55,39 @@ def period_label(period: pd.Series, freq: str) -> pd.Series:
 
 
 def like_engine(frame: pd.DataFrame, lazy: Any) -> Any:
-    """Move a small pandas ``frame`` into the engine of the narwhals frame ``lazy``."""
+    """Move a small pandas ``frame`` into the engine of the narwhals frame ``lazy``.
+
+    The result can be joined with ``lazy``: a Spark frame is created in the session
+    of ``lazy``, a DuckDB relation on the connection of ``lazy`` (a relation of
+    another connection could not be joined with it).
+    """
     impl = lazy.implementation
     wrapped = nw.from_native(frame.reset_index(drop=True))
     if impl.is_pandas():
         return wrapped.lazy()
     try:
+        if impl.is_spark_like():
+            session = nw.to_native(lazy).sparkSession
+            return wrapped.lazy(backend=impl, session=session)
+        if impl.is_duckdb():
+            return nw.from_native(_duckdb_on_connection_of(nw.to_native(lazy), frame))
         return wrapped.lazy(backend=impl)
     except (ValueError, TypeError, NotImplementedError) as exc:  # pragma: no cover
         raise ValidationError(
             f"cannot join client attributes into a {impl} frame; pass a pandas, Polars "
             "or DuckDB transactions frame"
         ) from exc
+
+
+def _duckdb_on_connection_of(relation: Any, frame: pd.DataFrame) -> Any:
+    """Put ``frame`` into DuckDB on the connection that ``relation`` belongs to.
+
+    DuckDB relations do not expose their connection; a query run on ``relation``
+    does run on it, and DuckDB reads the pandas frame named in the query from the
+    calling Python scope.
+    """
+    clientalytics_small_table = frame.reset_index(drop=True)  # noqa: F841 (read by DuckDB)
+    return relation.query("clientalytics_base", "SELECT * FROM clientalytics_small_table")
 
 
 def client_months(
@@ -82,7 +103,10 @@ def client_months(
     nulls = collect(
         lazy.select(
             nw.len().alias("rows"),
-            *[nw.col(c).is_null().sum().alias(c) for c in (client_col, date_col, revenue_col)],
+            *[
+                nw.col(c).is_null().cast(nw.Int64()).sum().alias(c)
+                for c in (client_col, date_col, revenue_col)
+            ],
         )
     ).iloc[0]
     if int(nulls["rows"]) == 0:

@@ -217,12 +217,13 @@ def retention_coefficients(
         "repeat_buyers": _count(repeat, "repeat_buyers"),
         "revenue": base,
     }
-    collected = {name: collect(frame) for name, frame in parts.items()}
-    out = collected["clients_start"]
-    for name, frame in collected.items():
+    # one query: the parts are joined in the engine, one row per group and period
+    joined = parts["clients_start"].filter(nw.col("period") <= nw.lit(last_period))
+    for name, frame in parts.items():
         if name != "clients_start":
-            out = out.merge(frame, on=["group", "period"], how="left")
-    out = out[(out["period"] <= last_period) & (out["clients_start"] > 0)]
+            joined = joined.join(frame, on=["group", "period"], how="left")
+    out = collect(joined)
+    out = out[out["clients_start"] > 0]
     return _finish(out, freq)
 
 

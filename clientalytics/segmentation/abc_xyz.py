@@ -163,7 +163,10 @@ def per_period_revenue(
     nulls = collect(
         lazy.select(
             nw.len().alias("rows"),
-            *[nw.col(c).is_null().sum().alias(c) for c in (client_col, date_col, revenue_col)],
+            *[
+                nw.col(c).is_null().cast(nw.Int64()).sum().alias(c)
+                for c in (client_col, date_col, revenue_col)
+            ],
         )
     ).iloc[0]
     if int(nulls["rows"]) == 0:
