@@ -124,7 +124,7 @@ def value_trend(
         lazy.select(
             nw.len().alias("rows"),
             nw.col(date_col).max().alias("latest"),
-            *[nw.col(c).is_null().sum().alias(f"null:{c}") for c in needed],
+            *[nw.col(c).is_null().cast(nw.Int64()).sum().alias(f"null:{c}") for c in needed],
         )
     ).iloc[0]
     if int(stats["rows"]) == 0:

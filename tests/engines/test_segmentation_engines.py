@@ -153,3 +153,12 @@ def test_only_per_client_period_rows_come_back(generated, frame_on, monkeypatch)
     sizes.clear()
     scores = rfm_scores(frame, observation_end="2024-12-31")
     assert sizes and max(sizes) == len(scores) < len(generated) / 10
+
+
+def test_golden_ranking_same_on_every_engine(generated, frame_on):
+    """The ranking's per-client criteria (margin, growth, tenure) come from the input's engine."""
+    from clientalytics.ranking import rank_golden_clients
+
+    expected = rank_golden_clients(generated, observation_end="2024-12-31").table
+    got = rank_golden_clients(frame_on(generated), observation_end="2024-12-31").table
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
