@@ -66,9 +66,14 @@ def padded_ids(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
     return joined
 
 
+#: Arrow-backed text with NaN for missing values: pandas 3's default ``str`` dtype, spelled
+#: out so that pandas 2 builds the same thing (its ``"str"`` would turn None into "None").
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
 def to_str_series(values: pa.Array | pa.ChunkedArray | list[str] | np.ndarray) -> pd.Series:
-    """Wrap text values as a pandas series of the default string dtype."""
-    return pd.Series(pd.array(values, dtype="str"))
+    """Wrap text values as a pandas series of Arrow-backed text (missing stays missing)."""
+    return pd.Series(pd.array(values, dtype=TEXT_DTYPE))
 
 
 def id_width(n: int) -> int:
