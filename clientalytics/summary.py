@@ -8,7 +8,10 @@ for a calibration window and counts purchases in the holdout window that follows
 
 The aggregation runs inside the engine of the input frame (pandas, Polars eager or
 lazy, a DuckDB relation, or anything else narwhals supports): only per-client rows
-come back to pandas.
+come back to pandas. A pandas frame with a NumPy datetime column is aggregated
+with array operations on its columns (client ids encoded once, one sort of
+integer (client, period) keys, per-client sums by ``bincount``), which gives the
+same numbers as the engine-generic plan in a fraction of its time and memory.
 
 Purchases are counted per *period* of the chosen time unit: several orders in one
 day (``"D"``), week (``"W"``, Monday to Sunday) or month (``"M"``) make one
@@ -20,9 +23,11 @@ and into the client's totals.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 
 from clientalytics.engine import (
@@ -94,6 +99,205 @@ def _resolve_end(observation_end: pd.Timestamp | str | dt.date | None) -> pd.Tim
     return end
 
 
+#: Units of NumPy datetime64 values per day, for the integer day index.
+_PER_DAY = {
+    "D": 1,
+    "h": 24,
+    "m": 24 * 60,
+    "s": 86_400,
+    "ms": 86_400_000,
+    "us": 86_400_000_000,
+    "ns": 86_400_000_000_000,
+}
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """Columns of a pandas transactions frame as NumPy arrays, client ids encoded.
+
+    ``codes`` numbers the clients of ``clients`` (0, 1, ...), ``period`` is the
+    period index of every row (as :func:`~clientalytics.engine.period_index`),
+    ``moment`` the dates as integers of the column's datetime unit (``dtype``).
+    """
+
+    codes: np.ndarray
+    clients: pd.Index
+    period: np.ndarray
+    low: int
+    span: int
+    moment: np.ndarray
+    dtype: np.dtype[Any]
+    revenue: np.ndarray
+    cost: np.ndarray | None
+
+    def keys(self, rows: np.ndarray | slice) -> np.ndarray:
+        """Integer key ``client * span + period - low`` of the selected rows.
+
+        Keys sort by client, then period; ``key // span`` is the client code and
+        ``key % span + low`` the period.
+        """
+        key: np.ndarray = self.codes[rows] * self.span + (self.period[rows] - self.low)
+        return key
+
+
+def _encode(
+    lazy: Any,
+    *,
+    client_col: str,
+    date_col: str,
+    revenue_col: str,
+    cost_col: str | None,
+    time_unit: TimeUnit,
+) -> _Encoded | None:
+    """Arrays of a pandas input, or ``None`` when the generic plan must run.
+
+    Only pandas frames whose date column holds naive NumPy datetimes and whose
+    revenue and cost columns are numeric take the array path; anything else
+    (time-zone aware or Arrow dates, other engines) is aggregated by the engine.
+    """
+    if not lazy.implementation.is_pandas():
+        return None
+    frame = nw.to_native(lazy)
+    dates = frame[date_col]
+    if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):
+        return None
+    unit, count = np.datetime_data(dates.dtype)
+    amounts = [frame[c] for c in (revenue_col, cost_col) if c is not None]
+    if unit not in _PER_DAY or not all(_is_number(a) for a in amounts) or len(frame) == 0:
+        return None
+    values = dates.to_numpy()
+    if time_unit == "M":
+        period = values.astype("datetime64[M]").view("int64") + 1970 * 12
+    elif count == 1:
+        period = values.view("int64") // _PER_DAY[unit]  # floor: whole days since 1970
+    else:
+        period = values.astype("datetime64[D]").view("int64")
+    if time_unit == "W":
+        period += 3  # 1970-01-01 is a Thursday; weeks start on the Monday before
+        period //= 7
+    codes, clients = pd.factorize(frame[client_col])
+    low = int(period.min())
+    span = int(period.max()) - low + 1
+    if len(clients) * span >= 2**62:  # (client, period) keys would not fit in int64
+        return None
+    return _Encoded(
+        codes=codes.astype(np.int64, copy=False),
+        clients=pd.Index(clients),
+        period=period,
+        low=low,
+        span=span,
+        moment=values.view("int64"),
+        dtype=values.dtype,
+        revenue=amounts[0].to_numpy(dtype=np.float64),
+        cost=amounts[1].to_numpy(dtype=np.float64) if cost_col is not None else None,
+    )
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (one in-place sort of ``keys``)."""
+    keys.sort()
+    return keys[_run_starts(keys)]
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Boolean mask of the elements that differ from their predecessor (and the first)."""
+    starts = np.empty(len(values), dtype=bool)
+    starts[:1] = True
+    np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
+
+
+def _is_number(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _per_client_arrays(enc: _Encoded, rows: np.ndarray | slice) -> pd.DataFrame:
+    """Per-client statistics of the selected rows, computed with NumPy.
+
+    Same columns and meaning as the engine plan of :func:`_per_client`: purchase
+    periods are the (client, period) pairs with at least one order; a credit note
+    adds its amount to the revenue of its period (a repeat purchase period or not)
+    and to the client's totals.
+    """
+    n_clients, low, span = len(enc.clients), enc.low, enc.span
+    codes, period, revenue = enc.codes[rows], enc.period[rows], enc.revenue[rows]
+    is_order = revenue >= 0
+    key = enc.keys(rows)
+    # Distinct (client, period) keys of the orders, sorted: runs of one client each.
+    order_keys = _distinct(key[is_order])
+    owner = order_keys // span
+    n_periods = np.bincount(owner, minlength=n_clients)
+    starts = np.flatnonzero(_run_starts(owner))
+    ends = np.append(starts[1:], len(owner)) - 1 if len(starts) else starts
+    buyers = owner[starts]
+    first_period = np.full(n_clients, low - 1)
+    last_period = np.full(n_clients, low - 1)
+    first_period[buyers] = order_keys[starts] % span + low
+    last_period[buyers] = order_keys[ends] % span + low
+    del owner
+    # A credit note belongs to a purchase period when its key is an order key.
+    in_purchase = is_order.copy()
+    notes = np.flatnonzero(~is_order)
+    if len(notes) and len(order_keys):
+        where = np.minimum(np.searchsorted(order_keys, key[notes]), len(order_keys) - 1)
+        in_purchase[notes[order_keys[where] == key[notes]]] = True
+    del key, order_keys
+    in_first = period == first_period[codes]
+    in_last = period == last_period[codes]
+    repeat_revenue = np.bincount(
+        codes, weights=np.where(in_purchase & ~in_first, revenue, 0.0), minlength=n_clients
+    )
+    del in_purchase
+    moment = enc.moment[rows]
+    first_purchase = np.full(n_clients, np.iinfo(np.int64).max)
+    np.minimum.at(first_purchase, codes[in_first], moment[in_first])
+    last_purchase = np.full(n_clients, np.iinfo(np.int64).min)
+    np.maximum.at(last_purchase, codes[in_last], moment[in_last])
+    del in_first, in_last
+    total_cost = (
+        np.bincount(codes, weights=enc.cost[rows], minlength=n_clients)
+        if enc.cost is not None
+        else np.zeros(n_clients)
+    )
+    per_client = {
+        "first_period": first_period,
+        "last_period": last_period,
+        "n_periods": n_periods,
+        "n_orders": np.bincount(codes[is_order], minlength=n_clients),
+        "first_purchase": first_purchase.view(enc.dtype),
+        "last_purchase": last_purchase.view(enc.dtype),
+        "total_revenue": np.bincount(codes, weights=revenue, minlength=n_clients),
+        "total_cost": total_cost,
+        "monetary_value": np.divide(
+            repeat_revenue,
+            n_periods - 1,
+            out=np.full(n_clients, np.nan),
+            where=n_periods > 1,
+        ),
+    }
+    bought = n_periods > 0
+    columns = {name: values[bought] for name, values in per_client.items()}
+    return pd.DataFrame({"client_id": enc.clients[bought], **columns})
+
+
+def _holdout_arrays(enc: _Encoded, rows: np.ndarray) -> pd.DataFrame:
+    """Purchase periods and mean order revenue per client over the selected rows."""
+    n_clients = len(enc.clients)
+    rows = rows & (enc.revenue >= 0)
+    codes = enc.codes[rows]
+    n_orders = np.bincount(codes, minlength=n_clients)
+    revenue = np.bincount(codes, weights=enc.revenue[rows], minlength=n_clients)
+    n_periods = np.bincount(_distinct(enc.keys(rows)) // enc.span, minlength=n_clients)
+    ordered = n_orders > 0
+    return pd.DataFrame(
+        {
+            "client_id": enc.clients[ordered],
+            "frequency_holdout": n_periods[ordered],
+            "monetary_value_holdout": revenue[ordered] / n_orders[ordered],
+        }
+    )
+
+
 def _per_client(
     lazy: Any,
     *,
@@ -103,7 +307,35 @@ def _per_client(
     cost_col: str | None,
     time_unit: TimeUnit,
 ) -> pd.DataFrame:
-    """Aggregate inside the engine: per (client, period), then per client."""
+    """Per-client statistics of all rows: array path for pandas, else the engine plan."""
+    options = dict(
+        client_col=client_col,
+        date_col=date_col,
+        revenue_col=revenue_col,
+        cost_col=cost_col,
+        time_unit=time_unit,
+    )
+    encoded = _encode(lazy, **options)  # type: ignore[arg-type]
+    if encoded is not None:
+        return _collect(nw.from_native(_per_client_arrays(encoded, slice(None))))
+    return _collect(_per_client_plan(lazy, **options))  # type: ignore[arg-type]
+
+
+def _per_client_plan(
+    lazy: Any,
+    *,
+    client_col: str,
+    date_col: str,
+    revenue_col: str,
+    cost_col: str | None,
+    time_unit: TimeUnit,
+) -> Any:
+    """Aggregate inside the engine: per (client, period), then per client.
+
+    One group-by over the rows gives the (client, period) table; flags computed on
+    it (is it a purchase period, is it the client's first) let a second group-by
+    produce every per-client statistic in one pass.
+    """
     cost = nw.col(cost_col) if cost_col is not None else nw.lit(0.0)
     per_period = (
         lazy.select(
@@ -123,29 +355,34 @@ def _per_client(
             nw.col("date").max().alias("last_date"),
         )
     )
-    totals = per_period.group_by("client_id").agg(
-        nw.col("revenue").sum().alias("total_revenue"),
-        nw.col("cost").sum().alias("total_cost"),
+    is_purchase = nw.col("n_orders") > 0
+    flagged = per_period.with_columns(
+        nw.when(is_purchase).then(nw.col("period")).alias("purchase_period"),
+        nw.when(is_purchase).then(nw.col("first_date")).alias("purchase_first"),
+        nw.when(is_purchase).then(nw.col("last_date")).alias("purchase_last"),
+        is_purchase.cast(nw.Int64()).alias("is_purchase"),
+    ).with_columns(nw.col("purchase_period").min().over("client_id").alias("first_period"))
+    flagged = flagged.with_columns(
+        nw.when(is_purchase & (nw.col("period") != nw.col("first_period")))
+        .then(nw.col("revenue"))
+        .alias("repeat_revenue")
     )
-    purchases = per_period.filter(nw.col("n_orders") > 0)
-    per_client = purchases.group_by("client_id").agg(
-        nw.col("period").min().alias("first_period"),
-        nw.col("period").max().alias("last_period"),
-        nw.len().alias("n_periods"),
-        nw.col("n_orders").sum(),
-        nw.col("first_date").min().alias("first_purchase"),
-        nw.col("last_date").max().alias("last_purchase"),
+    per_client = (
+        flagged.group_by("client_id")
+        .agg(
+            nw.col("purchase_period").min().alias("first_period"),
+            nw.col("purchase_period").max().alias("last_period"),
+            nw.col("is_purchase").sum().alias("n_periods"),
+            nw.col("n_orders").sum(),
+            nw.col("purchase_first").min().alias("first_purchase"),
+            nw.col("purchase_last").max().alias("last_purchase"),
+            nw.col("revenue").sum().alias("total_revenue"),
+            nw.col("cost").sum().alias("total_cost"),
+            nw.col("repeat_revenue").mean().alias("monetary_value"),
+        )
+        .filter(nw.col("n_periods") > 0)
     )
-    repeat = (
-        purchases.join(per_client.select("client_id", "first_period"), on="client_id")
-        .filter(nw.col("period") != nw.col("first_period"))
-        .group_by("client_id")
-        .agg(nw.col("revenue").mean().alias("monetary_value"))
-    )
-    joined = per_client.join(totals, on="client_id", how="left").join(
-        repeat, on="client_id", how="left"
-    )
-    return _collect(joined)
+    return per_client
 
 
 def summarize(
@@ -302,8 +539,6 @@ def calibration_holdout_split(
     assert cal_end is not None
     if cal_end >= end:
         raise ValidationError(f"calibration_end {cal_end} must be before observation_end {end}")
-    in_cal = lazy.filter(nw.col(date_col) <= nw.lit(cal_end.to_pydatetime()))
-    holdout = lazy.filter(nw.col(date_col) > nw.lit(cal_end.to_pydatetime()))
     options = dict(
         client_col=client_col,
         date_col=date_col,
@@ -311,23 +546,32 @@ def calibration_holdout_split(
         cost_col=cost_col,
         time_unit=time_unit,
     )
-    cal_raw = _per_client(in_cal, **options)  # type: ignore[arg-type]
+    cut = cal_end.to_pydatetime()
+    encoded = _encode(lazy, **options)  # type: ignore[arg-type]
+    if encoded is not None:
+        in_cal = encoded.moment.view(encoded.dtype) <= np.datetime64(cut, "us")
+        cal_raw = _collect(nw.from_native(_per_client_arrays(encoded, in_cal)))
+        hold = _collect(nw.from_native(_holdout_arrays(encoded, ~in_cal)))
+    else:
+        in_window = lazy.filter(nw.col(date_col) <= nw.lit(cut))
+        cal_raw = _collect(_per_client_plan(in_window, **options))  # type: ignore[arg-type]
+        hold = _collect(
+            lazy.filter(nw.col(date_col) > nw.lit(cut))
+            .select(
+                nw.col(client_col).alias("client_id"),
+                period_index_expr(date_col, time_unit).alias("period"),
+                nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
+            )
+            .filter(nw.col("revenue") >= 0)
+            .group_by("client_id")
+            .agg(
+                nw.col("period").n_unique().alias("frequency_holdout"),
+                nw.col("revenue").mean().alias("monetary_value_holdout"),
+            )
+        )
     if cal_raw.empty:
         raise ValidationError(f"no order on or before calibration_end {cal_end.date()}")
     calibration = _finish(cal_raw, cal_end, time_unit).add_suffix("_cal")
-    hold = _collect(
-        holdout.select(
-            nw.col(client_col).alias("client_id"),
-            period_index_expr(date_col, time_unit).alias("period"),
-            nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
-        )
-        .filter(nw.col("revenue") >= 0)
-        .group_by("client_id")
-        .agg(
-            nw.col("period").n_unique().alias("frequency_holdout"),
-            nw.col("revenue").mean().alias("monetary_value_holdout"),
-        )
-    )
     if hold.empty:
         raise ValidationError(
             f"no order after calibration_end {cal_end.date()} up to observation_end {end.date()}"
