@@ -430,9 +430,14 @@ def summarize(
         - ``total_revenue``, ``total_margin``: sums over all rows, credit notes
           netted; margin = revenue - variable cost;
         - ``mean_margin``: ``total_margin`` per purchase period;
-        - ``first_purchase``, ``last_purchase``: dates of the first and last order;
-        - ``days_since_last_purchase``: whole days from the last order to the
+        - ``first_purchase``, ``last_purchase``: earliest transaction date in the
+          first purchase period and latest in the last one (the first and last order,
+          unless a credit note shares that period and falls outside the orders);
+        - ``days_since_last_purchase``: whole days from ``last_purchase`` to the
           observation end (the RFM meaning of recency).
+
+        ``frame.attrs["time_unit"]`` records ``time_unit`` for the models that read
+        the summary.
 
     Raises
     ------
@@ -486,6 +491,7 @@ def _finish(raw: pd.DataFrame, end: pd.Timestamp, time_unit: TimeUnit) -> pd.Dat
         index=raw.index,
     )
     out.index.name = "client_id"
+    out.attrs["time_unit"] = time_unit
     return out
 
 

@@ -178,3 +178,10 @@ def test_invariants_on_random_data():
     assert s["n_orders"].sum() == n
     assert s["total_revenue"].sum() == pytest.approx(tx["revenue"].sum())
     assert np.isfinite(s.select_dtypes("number")).all().all()
+
+
+@pytest.mark.parametrize("unit", ["D", "W", "M"])
+def test_summary_records_its_time_unit(unit):
+    assert summarize(_small(), observation_end="2024-03-01", time_unit=unit).attrs == {
+        "time_unit": unit
+    }
