@@ -79,7 +79,8 @@ def _redistribute(base: ClientBase, clv: pd.Series | None) -> tuple[Redistributi
             result = redistribute_portfolio(
                 clients,
                 base.managers,
-                time_limit=20.0,
+                time_limit=8.0,
+                mip_rel_gap=0.01,
                 **options,  # type: ignore[arg-type]
             )
         except (ValidationError, ConvergenceError) as exc:
