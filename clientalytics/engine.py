@@ -10,6 +10,7 @@ aggregated result back to pandas with :func:`collect`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import narwhals.stable.v2 as nw
@@ -84,6 +85,52 @@ def check_columns(lazy: Any, columns: list[str], *, table: str = "transactions")
         raise ValidationError(
             f"{table}: missing required column(s) {missing}; found {sorted(present)[:12]}"
         )
+
+
+def check_complete(
+    lazy: Any,
+    columns: Sequence[str],
+    *,
+    table: str = "transactions",
+    extra: Sequence[Any] = (),
+) -> pd.Series:
+    """Check in one pass that ``columns`` exist, the frame has rows and no missing values.
+
+    Parameters
+    ----------
+    lazy : narwhals.LazyFrame
+        The input, from :func:`to_lazy`.
+    columns : sequence of str
+        Columns that must be present and complete.
+    table : str
+        Table name used in error messages.
+    extra : sequence of narwhals expressions
+        Further named aggregations to compute in the same pass (e.g. the latest date).
+
+    Returns
+    -------
+    pandas.Series
+        The one-row result: ``rows``, ``null:<column>`` for each column, and ``extra``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the missing column, an empty table, or the column and number of
+        missing values.
+    """
+    check_columns(lazy, list(columns), table=table)
+    counts = [nw.col(c).is_null().cast(nw.Int64()).sum().alias(f"null:{c}") for c in columns]
+    stats = collect(lazy.select(nw.len().alias("rows"), *counts, *extra)).iloc[0]
+    if int(stats["rows"]) == 0:
+        raise ValidationError(f"{table}: the table is empty (0 rows)")
+    for col in columns:
+        n_null = int(stats[f"null:{col}"])
+        if n_null:
+            raise ValidationError(
+                f"{table}: column {col!r} has {n_null} missing value(s); validate the table "
+                f"first (clientalytics.validate(frame, {table!r})) to see and reject the bad rows"
+            )
+    return stats
 
 
 def check_time_unit(time_unit: str) -> None:

@@ -18,7 +18,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from clientalytics.engine import check_columns, collect, to_lazy
+from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
 from clientalytics.segmentation._inputs import as_value_series
 from clientalytics.segmentation.typology import contract_state
@@ -119,21 +119,7 @@ def value_trend(
         raise ValidationError(f"window_days must be positive, got {window_days}")
     lazy = to_lazy(transactions)
     needed = [client_col, date_col, revenue_col] + ([cost_col] if cost_col else [])
-    check_columns(lazy, needed)
-    stats = collect(
-        lazy.select(
-            nw.len().alias("rows"),
-            nw.col(date_col).max().alias("latest"),
-            *[nw.col(c).is_null().cast(nw.Int64()).sum().alias(f"null:{c}") for c in needed],
-        )
-    ).iloc[0]
-    if int(stats["rows"]) == 0:
-        raise ValidationError("transactions: the table is empty (0 rows)")
-    for col in needed:
-        if int(stats[f"null:{col}"]):
-            raise ValidationError(
-                f"transactions: column {col!r} has {int(stats[f'null:{col}'])} missing value(s)"
-            )
+    stats = check_complete(lazy, needed, extra=[nw.col(date_col).max().alias("latest")])
     end = (
         pd.Timestamp(observation_end)
         if observation_end is not None

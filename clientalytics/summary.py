@@ -32,7 +32,7 @@ import pandas as pd
 
 from clientalytics.engine import (
     TimeUnit,
-    check_columns,
+    check_complete,
     check_time_unit,
     period_index,
     period_index_expr,
@@ -62,23 +62,11 @@ def _check_input(
 ) -> pd.Timestamp:
     """One pass over the data: required columns, nulls, and the observation end."""
     needed = [c for c in columns.values() if c is not None]
-    check_columns(lazy, needed)
-    checks = [nw.col(c).is_null().cast(nw.Int64()).sum().alias(f"null:{c}") for c in needed]
-    checks += [nw.len().alias("rows"), nw.col(date_col).max().alias("latest")]
+    extra = [nw.col(date_col).max().alias("latest")]
     if observation_end is not None:
         late = (nw.col(date_col) > nw.lit(observation_end.to_pydatetime())).cast(nw.Int64()).sum()
-        checks.append(late.alias("late"))
-    stats = _collect(lazy.select(*checks)).iloc[0]
-    if int(stats["rows"]) == 0:
-        raise ValidationError("transactions: the table is empty (0 rows)")
-    for col in needed:
-        n_null = int(stats[f"null:{col}"])
-        if n_null:
-            raise ValidationError(
-                f"transactions: column {col!r} has {n_null} missing value(s); validate the "
-                "table first (clientalytics.validate(frame, 'transactions')) to see and "
-                "reject the bad rows"
-            )
+        extra.append(late.alias("late"))
+    stats = check_complete(lazy, needed, extra=extra)
     if observation_end is None:
         return pd.Timestamp(stats["latest"])
     if int(stats["late"]):

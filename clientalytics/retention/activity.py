@@ -23,7 +23,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from clientalytics.engine import (
-    check_columns,
+    check_complete,
     collect,
     period_index,
     period_index_expr,
@@ -99,24 +99,7 @@ def client_months(
     ``revenue`` (float, credit notes netted), ``n_orders`` (orders with
     non-negative revenue). Months with only credit notes have ``n_orders == 0``.
     """
-    check_columns(lazy, [client_col, date_col, revenue_col], table=table)
-    nulls = collect(
-        lazy.select(
-            nw.len().alias("rows"),
-            *[
-                nw.col(c).is_null().cast(nw.Int64()).sum().alias(c)
-                for c in (client_col, date_col, revenue_col)
-            ],
-        )
-    ).iloc[0]
-    if int(nulls["rows"]) == 0:
-        raise ValidationError(f"{table}: the table is empty (0 rows)")
-    for col in (client_col, date_col, revenue_col):
-        if int(nulls[col]):
-            raise ValidationError(
-                f"{table}: column {col!r} has {int(nulls[col])} missing value(s); validate the "
-                "table first (clientalytics.validate) to see and reject the bad rows"
-            )
+    check_complete(lazy, [client_col, date_col, revenue_col], table=table)
     return (
         lazy.select(
             nw.col(client_col).cast(nw.String()).alias("client_id"),

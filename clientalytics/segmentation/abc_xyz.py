@@ -18,7 +18,7 @@ import pandas as pd
 
 from clientalytics.engine import (
     TimeUnit,
-    check_columns,
+    check_complete,
     check_time_unit,
     collect,
     period_index,
@@ -159,24 +159,7 @@ def per_period_revenue(
     """
     check_time_unit(period)
     lazy = to_lazy(transactions)
-    check_columns(lazy, [client_col, date_col, revenue_col])
-    nulls = collect(
-        lazy.select(
-            nw.len().alias("rows"),
-            *[
-                nw.col(c).is_null().cast(nw.Int64()).sum().alias(c)
-                for c in (client_col, date_col, revenue_col)
-            ],
-        )
-    ).iloc[0]
-    if int(nulls["rows"]) == 0:
-        raise ValidationError("transactions: the table is empty (0 rows)")
-    for col in (client_col, date_col, revenue_col):
-        if int(nulls[col]):
-            raise ValidationError(
-                f"transactions: column {col!r} has {int(nulls[col])} missing value(s); "
-                "validate the table first"
-            )
+    check_complete(lazy, [client_col, date_col, revenue_col])
     grouped = (
         lazy.select(
             nw.col(client_col).alias("client_id"),
