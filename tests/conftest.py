@@ -10,3 +10,10 @@ import pytest
 def _close_figures():
     yield
     plt.close("all")
+
+
+from hypothesis import settings  # noqa: E402
+
+# Property tests draw the same examples on every run (no hidden randomness in CI).
+settings.register_profile("clientalytics", derandomize=True, deadline=None)
+settings.load_profile("clientalytics")

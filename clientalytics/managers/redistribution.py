@@ -185,8 +185,13 @@ def _load_table(
                 "workload": float(w),
                 "value": float(v),
                 "workload_share_target": float(target_w),
-                "workload_deviation_pct": float(100 * (w - target_w) / target_w) if tw else 0.0,
-                "value_deviation_pct": float(100 * (v - target_v) / target_v) if tv else 0.0,
+                # A target too small to divide by (zero, or underflowed) means no deviation.
+                "workload_deviation_pct": (
+                    float(100 * (w - target_w) / target_w) if target_w > 0 else 0.0
+                ),
+                "value_deviation_pct": float(100 * (v - target_v) / target_v)
+                if target_v > 0
+                else 0.0,
                 "over_capacity": bool(mine.sum() > limit[j]),
             }
         )

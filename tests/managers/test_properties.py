@@ -61,6 +61,23 @@ def test_redistribution_respects_rules_or_explains(case):
     assert result.n_moves == int((new.to_numpy() != clients["manager_id"].to_numpy()).sum())
 
 
+def test_tiny_total_value_gives_no_division_by_zero():
+    """A subnormal total value underflows to a zero target: the deviation is 0, not inf."""
+    clients = pd.DataFrame(
+        {
+            "client_id": ["c0"],
+            "manager_id": ["M0"],
+            "workload": [0.0],
+            "value": [5e-324],
+            "region": ["n"],
+        }
+    )
+    managers = pd.DataFrame({"manager_id": ["M0", "M1"], "capacity": [1, 1], "region": ["n", "n"]})
+    result = redistribute_portfolio(clients, managers, time_limit=10)
+    assert np.isfinite(result.before["value_deviation_pct"]).all()
+    assert result.n_moves == 0
+
+
 @given(
     st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=20),
     st.floats(0.01, 1e6),
