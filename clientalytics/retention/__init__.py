@@ -9,7 +9,7 @@
   lifetime and the log-rank test.
 """
 
-from clientalytics.retention.activity import client_activity
+from clientalytics.retention.activity import AliveRule, client_activity
 from clientalytics.retention.coefficients import (
     COEFFICIENT_COLUMNS,
     RENEWAL_COLUMNS,
@@ -32,6 +32,7 @@ __all__ = [
     "CURVE_COLUMNS",
     "LIFETIME_COLUMNS",
     "RENEWAL_COLUMNS",
+    "AliveRule",
     "client_activity",
     "client_lifetimes",
     "cohort_matrix",

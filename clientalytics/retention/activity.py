@@ -1,14 +1,18 @@
 """Who is an active client at the end of each month, in both worlds.
 
 A company must say when a client counts as *active* before it can count retained
-and lost clients. Two definitions are supported:
+and lost clients. Three definitions are supported:
 
 - **purchases** (non-contractual world): a client is active at the end of month
   ``m`` when it placed an order in one of the ``activity_window`` months ending
   with ``m`` (``activity_window=3``: an order in ``m``, ``m - 1`` or ``m - 2``);
 - **contracts** (contractual world): a client is active at the end of month ``m``
   while one of its contracts runs on that day (``start_date <= month end <
-  expiry_date``).
+  expiry_date``);
+- **alive** (non-contractual world, model-based): a client is active at the end of
+  month ``m`` when a fitted buy-till-you-die model (e.g.
+  :class:`clientalytics.clv.BetaGeoModel`) gives it a probability of being alive of
+  at least a threshold, computed from its history up to that day (:class:`AliveRule`).
 
 The monthly state is computed inside the engine of the transactions frame (pandas,
 Polars, DuckDB, ... through narwhals); coefficients and cohorts built on it run
@@ -17,6 +21,7 @@ there too and only per-period results come back to pandas.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import narwhals.stable.v2 as nw
@@ -31,9 +36,32 @@ from clientalytics.engine import (
     to_lazy,
 )
 from clientalytics.exceptions import ValidationError
+from clientalytics.summary import summarize
 
 Freq = Literal["M", "Q", "Y"]
-Activity = Literal["purchases", "contracts"]
+Activity = Literal["purchases", "contracts", "alive"]
+
+
+@dataclass(frozen=True)
+class AliveRule:
+    """Model-based activity: alive with probability at least ``threshold`` at month end.
+
+    Parameters
+    ----------
+    model : fitted transaction model
+        Any fitted model with ``probability_alive(summary)``, e.g.
+        :class:`clientalytics.clv.BetaGeoModel`, fitted on a summary in ``time_unit``.
+    threshold : float
+        Smallest probability alive that counts as active (default 0.5).
+    time_unit : {"D", "W", "M"}
+        Time unit of the summaries the model reads (the one it was fitted in).
+    """
+
+    model: Any
+    threshold: float = 0.5
+    time_unit: Literal["D", "W", "M"] = "W"
+
+
 #: Reporting periods understood by the retention functions.
 FREQS: dict[str, int] = {"M": 1, "Q": 3, "Y": 12}
 #: Name of the group column when a grouping value is missing for a client.
@@ -165,7 +193,9 @@ def active_months(
             raise ValidationError("activity='contracts' needs the contracts table (contracts=...)")
         return _contract_months(contracts, end_month, monthly)
     if activity != "purchases":
-        raise ValidationError(f"activity must be 'purchases' or 'contracts', got {activity!r}")
+        raise ValidationError(
+            f"activity must be 'purchases', 'contracts' or 'alive', got {activity!r}"
+        )
     if int(activity_window) < 1:
         raise ValidationError(f"activity_window must be at least 1 month, got {activity_window!r}")
     bought = monthly.filter(nw.col("n_orders") > 0).select("client_id", "month")
@@ -174,6 +204,85 @@ def active_months(
         for lag in range(int(activity_window))
     ]
     return nw.concat(shifted, how="vertical").unique().filter(nw.col("month") <= nw.lit(end_month))
+
+
+def _alive_months(
+    lazy: Any,
+    rule: AliveRule,
+    *,
+    end_month: int,
+    client_col: str,
+    date_col: str,
+    revenue_col: str,
+) -> Any:
+    """Lazy frame (client_id, month) of months at whose end the model deems a client alive.
+
+    Each month's summary (history up to that month's end) is computed in the engine;
+    only per-client rows come back to score them.
+    """
+    if not 0.0 < float(rule.threshold) <= 1.0:
+        raise ValidationError(f"AliveRule threshold must be in (0, 1], got {rule.threshold!r}")
+    if not hasattr(rule.model, "probability_alive"):
+        raise ValidationError("AliveRule model must be fitted and have probability_alive()")
+    first_row = collect(lazy.select(period_index_expr(date_col, "M").min().alias("m")))
+    first = int(first_row["m"].iloc[0])
+    parts: list[pd.DataFrame] = []
+    for month in range(first, end_month + 1):
+        next_start = period_start(month + 1, "M")
+        window = lazy.filter(nw.col(date_col) < nw.lit(next_start.to_pydatetime()))
+        summary = summarize(
+            window,
+            client_col=client_col,
+            date_col=date_col,
+            revenue_col=revenue_col,
+            cost_col=None,
+            observation_end=next_start - pd.Timedelta(microseconds=1),
+            time_unit=rule.time_unit,
+        )
+        alive = rule.model.probability_alive(summary)
+        chosen = alive.index[alive.to_numpy() >= rule.threshold]
+        parts.append(pd.DataFrame({"client_id": chosen.astype(str), "month": month}))
+    pairs = pd.concat(parts, ignore_index=True).astype({"client_id": "str", "month": "int64"})
+    return like_engine(pairs, lazy)
+
+
+def active_state(
+    lazy: Any,
+    monthly: Any,
+    *,
+    activity: str,
+    activity_window: int,
+    end_month: int,
+    contracts: Any = None,
+    alive: AliveRule | None = None,
+    client_col: str = "client_id",
+    date_col: str = "date",
+    revenue_col: str = "revenue",
+) -> Any:
+    """Lazy frame (client_id, month) of active months under any of the three definitions.
+
+    ``lazy`` is the transactions frame, ``monthly`` its :func:`client_months`;
+    ``alive`` is required for ``activity="alive"``. See :func:`active_months` for
+    the other arguments.
+    """
+    if activity == "alive":
+        if alive is None:
+            raise ValidationError("activity='alive' needs a fitted model: alive=AliveRule(model)")
+        return _alive_months(
+            lazy,
+            alive,
+            end_month=end_month,
+            client_col=client_col,
+            date_col=date_col,
+            revenue_col=revenue_col,
+        )
+    return active_months(
+        monthly,
+        activity=activity,
+        activity_window=activity_window,
+        end_month=end_month,
+        contracts=contracts,
+    )
 
 
 def group_map(
@@ -228,6 +337,7 @@ def client_activity(
     activity: Activity = "purchases",
     activity_window: int = 3,
     contracts: Any = None,
+    alive: AliveRule | None = None,
     observation_end: pd.Timestamp | str | None = None,
     client_col: str = "client_id",
     date_col: str = "date",
@@ -239,13 +349,16 @@ def client_activity(
     ----------
     transactions : DataFrame-like
         Orders (pandas, Polars, DuckDB or another narwhals-supported frame).
-    activity : {"purchases", "contracts"}
+    activity : {"purchases", "contracts", "alive"}
         Definition of an active client: an order within ``activity_window``
-        months, or a running contract (see :mod:`clientalytics.retention.activity`).
+        months, a running contract, or a model's probability alive at least a
+        threshold (see :mod:`clientalytics.retention.activity`).
     activity_window : int
         Months an order keeps a client active (purchases world only).
     contracts : DataFrame-like, optional
         Contracts table (needed for ``activity="contracts"``).
+    alive : AliveRule, optional
+        Fitted model and threshold (needed for ``activity="alive"``).
     observation_end : timestamp, optional
         Last day observed; defaults to the latest order date.
     client_col, date_col, revenue_col : str
@@ -262,12 +375,17 @@ def client_activity(
     lazy = to_lazy(transactions)
     monthly = client_months(lazy, client_col=client_col, date_col=date_col, revenue_col=revenue_col)
     end_month = resolve_end_month(lazy, date_col, observation_end)
-    active = active_months(
+    active = active_state(
+        lazy,
         monthly,
         activity=activity,
         activity_window=activity_window,
         end_month=end_month,
         contracts=contracts,
+        alive=alive,
+        client_col=client_col,
+        date_col=date_col,
+        revenue_col=revenue_col,
     ).with_columns(nw.lit(1).alias("active"))
     keys = nw.concat(
         [monthly.select("client_id", "month"), active.select("client_id", "month")],

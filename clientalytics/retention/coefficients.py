@@ -28,8 +28,9 @@ from clientalytics.engine import collect, period_index, to_lazy
 from clientalytics.exceptions import ValidationError
 from clientalytics.retention.activity import (
     Activity,
+    AliveRule,
     Freq,
-    active_months,
+    active_state,
     attach_group,
     client_months,
     group_map,
@@ -71,6 +72,7 @@ def retention_coefficients(
     activity: Activity = "purchases",
     activity_window: int = 3,
     contracts: Any = None,
+    alive: AliveRule | None = None,
     clients: pd.DataFrame | pd.Series | None = None,
     by: str | None = None,
     observation_end: pd.Timestamp | str | None = None,
@@ -88,13 +90,16 @@ def retention_coefficients(
         an order.
     freq : {"M", "Q", "Y"}
         Reporting period: calendar month, quarter or year.
-    activity : {"purchases", "contracts"}
+    activity : {"purchases", "contracts", "alive"}
         Definition of an active client: an order in the last ``activity_window``
-        months, or a running contract (see :mod:`clientalytics.retention.activity`).
+        months, a running contract, or a buy-till-you-die model's probability alive
+        at least a threshold (see :mod:`clientalytics.retention.activity`).
     activity_window : int
         Months an order keeps a client active (purchases world).
     contracts : DataFrame-like, optional
         Contracts table; required for ``activity="contracts"``.
+    alive : AliveRule, optional
+        Fitted model, threshold and time unit; required for ``activity="alive"``.
     clients : DataFrame or Series, optional
         Client attributes (a clients table with ``client_id``, or a Series of
         group labels indexed by client id) used for ``by``.
@@ -152,12 +157,17 @@ def retention_coefficients(
     end_month = resolve_end_month(lazy, date_col, observation_end)
     last_period = (end_month + 1) // k - 1
     groups = group_map(clients, by)
-    active = active_months(
+    active = active_state(
+        lazy,
         monthly,
         activity=activity,
         activity_window=activity_window,
         end_month=end_month,
         contracts=contracts,
+        alive=alive,
+        client_col=client_col,
+        date_col=date_col,
+        revenue_col=revenue_col,
     )
     # State at the end of each period: the state at the end of its last month.
     at_end = active.filter((nw.col("month") + 1) % k == 0).select(
