@@ -16,7 +16,7 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from clientalytics.engine import check_columns, collect, period_index_expr, period_start, to_lazy
+from clientalytics.engine import check_complete, collect, period_index_expr, period_start, to_lazy
 from clientalytics.exceptions import ValidationError
 
 Frequency = Literal["M", "Q", "Y"]
@@ -89,7 +89,7 @@ def client_period_activity(
     check_frequency(freq)
     lazy = to_lazy(transactions)
     needed = [client_col, date_col, revenue_col] + ([cost_col] if cost_col else [])
-    check_columns(lazy, needed)
+    check_complete(lazy, needed)
     cost = nw.col(cost_col) if cost_col is not None else nw.lit(0.0)
     monthly = collect(
         lazy.select(
@@ -108,13 +108,6 @@ def client_period_activity(
             nw.col("date").max().alias("latest"),
         )
     )
-    if monthly.empty:
-        raise ValidationError("transactions: the table is empty (0 rows)")
-    if monthly[["client_id", "month", "revenue", "cost"]].isna().any().any():
-        raise ValidationError(
-            "transactions: missing values in the client, date, revenue or cost columns; "
-            "validate the table first (clientalytics.validate(frame, 'transactions'))"
-        )
     if observation_end is not None:
         end = pd.Timestamp(observation_end)
         latest = pd.to_datetime(monthly["latest"]).max()

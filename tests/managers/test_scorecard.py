@@ -54,6 +54,15 @@ def test_activity_rolls_up_months_to_quarters(company):
     assert act["active"].sum() == 8  # the lone credit note of a in Q3 is not activity
 
 
+def test_activity_names_the_column_with_missing_values(company):
+    tx, _ = company
+    tx.loc[2, "revenue"] = np.nan
+    with pytest.raises(ValidationError, match=r"column 'revenue' has 1 missing value"):
+        client_period_activity(tx, freq="Q")
+    with pytest.raises(ValidationError, match=r"the table is empty"):
+        client_period_activity(tx.iloc[0:0], freq="Q")
+
+
 def test_scorecard_retention_by_hand(company):
     tx, clients = company
     card = manager_scorecard(tx, clients, freq="Q", observation_end="2024-09-30")
