@@ -211,14 +211,15 @@ def test_bg_nbd_recovers_heterogeneous_purchase_process():
 
     Generator: rate ~ Gamma(0.4, rate 2.8/day), dropout ~ Beta(1.2, 32) (mean 0.036).
     """
-    from lifetimes import BetaGeoFitter
     from lifetimes.utils import summary_data_from_transaction_data
+
+    from clientalytics.clv import BetaGeoModel
 
     tx = generate_transactions(2000, 3, seed=11)
     summary = summary_data_from_transaction_data(
         tx[tx["revenue"] > 0], "client_id", "date", observation_period_end="2026-01-01", freq="D"
     )
-    fit = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+    fit = BetaGeoModel().fit(summary)
     r, a, b = fit.params_["r"], fit.params_["a"], fit.params_["b"]
     assert r < 1.0  # strong heterogeneity of rates, as drawn
     assert 0.01 < a / (a + b) < 0.08  # mean dropout probability near 0.036
@@ -301,13 +302,13 @@ def test_load_cdnow_transactions():
 def test_load_cdnow_summary_and_published_bg_nbd():
     """Fader, Hardie & Lee (2005): BG/NBD on 2,357 CDNOW customers, r=0.243, alpha=4.414,
     a=0.793, b=2.426."""
-    from lifetimes import BetaGeoFitter
+    from clientalytics.clv import BetaGeoModel
 
     s = load_cdnow_summary()
     assert s.shape == (2357, 3)
     assert s.index.name == "client_id"
     assert tuple(s.loc["1"]) == (2, 30.43, 38.86)
-    fit = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+    fit = BetaGeoModel().fit(s)
     expected = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     for name, value in expected.items():
         assert fit.params_[name] == pytest.approx(value, abs=0.002), name
@@ -316,7 +317,7 @@ def test_load_cdnow_summary_and_published_bg_nbd():
 def test_load_cdnow_summary_with_monetary_value_and_published_gamma_gamma():
     """Fader, Hardie & Lee (2005) gamma-gamma on the 946 repeat buyers: p=6.25, q=3.74,
     gamma=15.44."""
-    from lifetimes import GammaGammaFitter
+    from clientalytics.clv import GammaGammaModel
 
     s = load_cdnow_summary(with_monetary_value=True)
     assert list(s.columns) == ["frequency", "recency", "T", "monetary_value"]
@@ -324,8 +325,8 @@ def test_load_cdnow_summary_with_monetary_value_and_published_gamma_gamma():
     assert s.loc["1", "monetary_value"] == 22.35
     repeat = s[s["frequency"] > 0]
     assert len(repeat) == 946
-    fit = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+    fit = GammaGammaModel().fit(repeat)
     assert fit.params_["p"] == pytest.approx(6.25, abs=0.01)
     assert fit.params_["q"] == pytest.approx(3.74, abs=0.01)
-    assert fit.params_["v"] == pytest.approx(15.44, abs=0.01)
+    assert fit.params_["gamma"] == pytest.approx(15.44, abs=0.01)
     assert np.array_equal(s[["frequency", "recency", "T"]], load_cdnow_summary())
