@@ -16,7 +16,28 @@ class ValidationError(ClientalyticsError, ValueError):
 
     The message names the table, the column, how many rows are affected and a few
     example values.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and what to change.
+    table : str, optional
+        The table concerned, when the error is about one table.
+    column : str, optional
+        The column concerned, when the error is about one column.
+
+    Attributes
+    ----------
+    table, column : str or None
+        As given, so that a caller reading files can name the file.
     """
+
+    def __init__(
+        self, message: str = "", *, table: str | None = None, column: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.table = table
+        self.column = column
 
 
 class ConvergenceError(ClientalyticsError, RuntimeError):

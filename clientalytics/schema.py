@@ -81,18 +81,30 @@ class RequiredWhen:
 
 @dataclass(frozen=True)
 class TableSchema:
-    """Contract of one table: its columns and row rules."""
+    """Contract of one table: its columns and row rules.
+
+    ``composite_key`` names the columns that together identify a row of a table
+    that has no unique column (``survey_dimensions``: one row per response and
+    dimension).
+    """
 
     name: str
     description: str
     columns: tuple[Column, ...]
     order_rules: tuple[OrderRule, ...] = field(default=())
     required_when: tuple[RequiredWhen, ...] = field(default=())
+    composite_key: tuple[str, ...] = field(default=())
 
     @property
     def primary_key(self) -> str | None:
         """Name of the first unique column (the table's key), or None if it has none."""
         return next((c.name for c in self.columns if c.unique), None)
+
+    @property
+    def row_key(self) -> tuple[str, ...]:
+        """Columns that identify a row: the primary key, else the composite key (maybe none)."""
+        key = self.primary_key
+        return (key,) if key is not None else self.composite_key
 
     def column(self, name: str) -> Column:
         """Return the contract of column ``name``."""
@@ -337,6 +349,7 @@ SURVEY_DIMENSIONS = TableSchema(
         Column("expected_score", "float", "What the client expected, 0-10.", minimum=0, maximum=10),
         Column("perceived_score", "float", "What the client got, 0-10.", minimum=0, maximum=10),
     ),
+    composite_key=("response_id", "dimension"),
 )
 
 #: All table contracts by table name.

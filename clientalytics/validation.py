@@ -14,7 +14,6 @@ in seconds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from clientalytics._parsing import DateOptions, coerce_column
 from clientalytics.exceptions import ValidationError
 from clientalytics.schema import Column, TableSchema, get_schema
 
@@ -31,9 +31,6 @@ CreditNotePolicy = Literal["net", "reject"]
 #: Columns of a rejection report.
 REJECTION_COLUMNS = ["table", "row", "column", "reason", "value"]
 
-_TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
-_TRUE = frozenset({"true", "t", "yes", "y", "1", "1.0"})
-_FALSE = frozenset({"false", "f", "no", "n", "0", "0.0"})
 _EXAMPLES = 3
 
 
@@ -162,31 +159,6 @@ def empty_rejections() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in REJECTION_COLUMNS})
 
 
-def _is_missing_text(s: pd.Series) -> np.ndarray:
-    missing = s.isna().to_numpy()
-    as_text = s.astype(str).str.strip()
-    return missing | (as_text == "").to_numpy()
-
-
-def _coerce_id(s: pd.Series, col: Column, bag: _Collector) -> pd.Series:
-    if pd.api.types.is_float_dtype(s.dtype):
-        # CSV readers turn integer ids with gaps into floats: 17.0 is id "17".
-        values = s.to_numpy(dtype="float64", na_value=np.nan)
-        finite = np.isfinite(values)
-        whole = finite & (np.mod(np.where(finite, values, 0.0), 1) == 0)
-        text = s.astype(str).to_numpy(dtype=object)
-        text[whole] = values[whole].astype("int64").astype(str)
-        text[~finite] = None
-        s = pd.Series(text, index=s.index, dtype=object)
-    elif pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        s = s.astype(str)
-    missing = _is_missing_text(s)
-    if not col.nullable:
-        bag.add(missing, col.name, "missing id", s)
-    out = s.astype(str).str.strip()
-    return out.where(~missing, None).astype(object)
-
-
 def normalize_ids(values: pd.Series) -> pd.Series:
     """Normalise identifiers as the validator does: text, stripped, missing as None.
 
@@ -199,140 +171,26 @@ def normalize_ids(values: pd.Series) -> pd.Series:
     -------
     pandas.Series
         Object series of stripped strings; missing or empty ids become ``None``.
+        Whole numbers keep every digit (``2**63`` becomes ``"9223372036854775808"``).
     """
     probe = Column("id", "id", "identifier", nullable=True)
-    return _coerce_id(values, probe, _Collector("ids", values.index))
-
-
-def _coerce_string(s: pd.Series, col: Column, bag: _Collector) -> pd.Series:
-    missing = _is_missing_text(s)
-    if not col.nullable:
-        bag.add(missing, col.name, "missing value", s)
-    out = s.astype(str).str.strip()
-    return out.where(~missing, None).astype(object)
-
-
-def _coerce_category(s: pd.Series, col: Column, bag: _Collector) -> pd.Series:
-    missing = _is_missing_text(s)
-    text = s.astype(str).str.strip().str.lower().str.replace(" ", "_").str.replace("-", "_")
-    allowed = set(col.allowed or ())
-    unknown = ~missing & ~text.isin(allowed).to_numpy()
-    bag.add(unknown, col.name, f"not one of {sorted(allowed)}", s)
-    if not col.nullable:
-        bag.add(missing, col.name, "missing value", s)
-    return text.where(~missing, None).astype(object)
-
-
-def _tz_aware_mask(s: pd.Series, missing: np.ndarray) -> np.ndarray:
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        return ~missing
-    if pd.api.types.is_datetime64_dtype(s.dtype):
-        return np.zeros(len(s), dtype=bool)
-    present = s[~missing]
-    if pd.api.types.is_string_dtype(s.dtype) or present.map(lambda v: isinstance(v, str)).all():
-        text = s.astype(str).str.strip()
-        aware = text.str.contains(_TZ_SUFFIX.pattern, regex=True) & (text.str.len() > 10)
-        return aware.to_numpy(dtype=bool) & ~missing
-    tz = s.map(lambda v: getattr(v, "tzinfo", None) is not None)
-    return tz.to_numpy(dtype=bool) & ~missing
-
-
-def _coerce_datetime(
-    s: pd.Series, col: Column, bag: _Collector, observation_end: pd.Timestamp | None
-) -> pd.Series:
-    missing = s.isna().to_numpy() | _is_missing_text(s)
-    aware = _tz_aware_mask(s, missing)
-    if aware.any() and (~aware & ~missing).any():
-        # Mixed awareness: keep the majority kind (naive on a tie), reject the rest.
-        keep_aware = aware.sum() > (~aware & ~missing).sum()
-        odd = (~aware & ~missing) if keep_aware else aware
-        kind = "naive" if keep_aware else "timezone-aware"
-        bag.add(odd, col.name, f"{kind} timestamp in a column of the other kind", s)
-        s = s.where(~odd, None)
-        aware = aware & ~odd
-    else:
-        odd = np.zeros(len(s), dtype=bool)
-    blank = missing | odd
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        parsed = s.dt.tz_convert("UTC").dt.tz_localize(None)
-    elif pd.api.types.is_datetime64_dtype(s.dtype):
-        parsed = s
-    elif aware.any():
-        parsed = pd.to_datetime(
-            s.where(~blank, None), errors="coerce", utc=True, format="mixed"
-        ).dt.tz_localize(None)
-    else:
-        parsed = pd.to_datetime(s.where(~blank, None), errors="coerce", format="mixed")
-    parsed = parsed.astype("datetime64[ns]")
-    unparseable = parsed.isna().to_numpy() & ~blank
-    bag.add(unparseable, col.name, "unparseable date", s)
-    if not col.nullable:
-        bag.add(missing, col.name, "missing date", s)
-    if col.event_time and observation_end is not None:
-        late = (parsed > observation_end).fillna(False).to_numpy(dtype=bool)
-        bag.add(late, col.name, f"after observation end {observation_end.date()}", s)
-    return parsed
-
-
-def _coerce_number(s: pd.Series, col: Column, bag: _Collector) -> pd.Series:
-    if pd.api.types.is_bool_dtype(s.dtype):
-        s = s.astype("int64")
-    missing = s.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        numbers = s.astype("float64")
-    else:
-        text_missing = _is_missing_text(s)
-        missing = missing | text_missing
-        numbers = pd.to_numeric(s.where(~text_missing, None), errors="coerce").astype("float64")
-        bad_text = numbers.isna().to_numpy() & ~missing
-        bag.add(bad_text, col.name, "not a number", s)
-    values = numbers.to_numpy()
-    infinite = np.isinf(values)
-    bag.add(infinite, col.name, "infinite value", s)
-    if not col.nullable:
-        bag.add(missing, col.name, "missing value", s)
-    finite = np.isfinite(values)
-    if col.kind == "int":
-        fractional = finite & (np.mod(np.where(finite, values, 0.0), 1) != 0)
-        bag.add(fractional, col.name, "not a whole number", s)
-    if col.minimum is not None:
-        bag.add(finite & (values < col.minimum), col.name, f"below minimum {col.minimum:g}", s)
-    if col.maximum is not None:
-        bag.add(finite & (values > col.maximum), col.name, f"above maximum {col.maximum:g}", s)
-    if col.kind == "int":
-        whole = np.where(finite, np.floor(values), np.nan)
-        return pd.Series(whole, index=s.index).astype("Int64")
-    return pd.Series(np.where(finite, values, np.nan), index=s.index, dtype="float64")
-
-
-def _coerce_bool(s: pd.Series, col: Column, bag: _Collector) -> pd.Series:
-    missing = _is_missing_text(s)
-    text = s.astype(str).str.strip().str.lower()
-    is_true = text.isin(_TRUE).to_numpy()
-    is_false = text.isin(_FALSE).to_numpy()
-    bag.add(~missing & ~is_true & ~is_false, col.name, "not a yes/no value", s)
-    if not col.nullable:
-        bag.add(missing, col.name, "missing value", s)
-    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
-    out[is_true & ~missing] = True
-    out[is_false & ~missing] = False
-    return out
+    return coerce_column(values, probe).values
 
 
 def _coerce(
-    s: pd.Series, col: Column, bag: _Collector, observation_end: pd.Timestamp | None
+    s: pd.Series,
+    col: Column,
+    bag: _Collector,
+    options: DateOptions,
+    observation_end: pd.Timestamp | None,
 ) -> pd.Series:
-    if col.kind == "id":
-        return _coerce_id(s, col, bag)
-    if col.kind == "string":
-        return _coerce_string(s, col, bag)
-    if col.kind == "category":
-        return _coerce_category(s, col, bag)
-    if col.kind == "datetime":
-        return _coerce_datetime(s, col, bag, observation_end)
-    if col.kind in ("float", "int"):
-        return _coerce_number(s, col, bag)
-    return _coerce_bool(s, col, bag)
+    read = coerce_column(s, col, options, table=bag.table)
+    for mask, reason in read.problems:
+        bag.add(mask, col.name, reason, s)
+    if col.event_time and observation_end is not None:
+        late = (read.values > observation_end).fillna(False).to_numpy(dtype=bool)
+        bag.add(late, col.name, f"after observation end {observation_end.date()}", s)
+    return read.values
 
 
 def _empty_column(col: Column, index: pd.Index) -> pd.Series:
@@ -345,19 +203,32 @@ def _empty_column(col: Column, index: pd.Index) -> pd.Series:
     return pd.Series(pd.NA if dtype in ("Int64", "boolean") else None, index=index, dtype=dtype)
 
 
-def _check_unique(frame: pd.DataFrame, key: str, original: pd.DataFrame, bag: _Collector) -> None:
-    keys = frame[key]
-    dup = keys.duplicated(keep=False).to_numpy() & keys.notna().to_numpy()
+def _check_unique(
+    frame: pd.DataFrame, key: tuple[str, ...], original: pd.DataFrame, bag: _Collector
+) -> None:
+    keys = frame[list(key)]
+    present = keys.notna().all(axis=1).to_numpy()
+    dup = keys.duplicated(keep=False).to_numpy() & present
     if not dup.any():
         return
+    name = ", ".join(key)
+    label = key[0] if len(key) == 1 else f"({name})"
+    shown = keys[key[0]].astype(str)
+    for extra in key[1:]:
+        shown = shown + " / " + keys[extra].astype(str)
     # An exact copy of an earlier row is a harmless repeat: keep the first copy.
     copies = np.zeros(len(frame), dtype=bool)
     copies[dup] = original[dup].astype(str).duplicated(keep="first").to_numpy()
-    bag.add(copies, key, "duplicate row (exact copy of an earlier row)", keys)
-    # Rows that share an id but differ in content: no way to know which is right.
-    counts = keys[dup & ~copies].value_counts()
-    conflicting = keys.isin(counts.index[counts > 1]).to_numpy() & ~copies
-    bag.add(conflicting, key, f"duplicate {key} with different content", keys)
+    bag.add(copies, name, "duplicate row (exact copy of an earlier row)", shown)
+    # Rows that share a key but differ in content: no way to know which is right.
+    rest = keys[dup & ~copies]
+    repeated = rest[rest.duplicated(keep=False)]
+    conflicting = np.zeros(len(frame), dtype=bool)
+    if len(repeated):
+        conflicting = (
+            pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(repeated)) & dup & ~copies
+        )
+    bag.add(conflicting, name, f"duplicate {label} with different content", shown)
 
 
 def _check_rows(frame: pd.DataFrame, schema: TableSchema, bag: _Collector) -> None:
@@ -410,6 +281,9 @@ def validate(
     credit_notes: CreditNotePolicy = "net",
     allow_empty: bool = False,
     known_keys: Mapping[str, Sequence[object] | pd.Index | pd.Series] | None = None,
+    date_format: str | Mapping[str, str] | None = None,
+    dayfirst: bool | None = None,
+    today: pd.Timestamp | str | None = None,
 ) -> ValidationResult:
     """Check ``frame`` against the contract of ``table``.
 
@@ -436,6 +310,17 @@ def validate(
         For foreign-key columns, the keys that exist in the referenced tables, by
         referenced table name (e.g. ``{"clients": clients["client_id"]}``). A row that
         refers to an unknown key is rejected.
+    date_format : str or mapping of str to str, optional
+        ``strptime`` format of the text dates (``"%d.%m.%Y"``), for every date column
+        or per column name. Values that do not match it are rejected.
+    dayfirst : bool, optional
+        Read numeric dates such as ``05.01.2024`` day-first (True) or month-first
+        (False). By default the order is told from the column's values (a first
+        field above 12 settles day-first); a column whose values all read both ways
+        raises.
+    today : timestamp or str, optional
+        The day event times may not come after (default: today's date by the wall
+        clock). Events dated later are rejected as ``in the future``.
 
     Returns
     -------
@@ -446,7 +331,8 @@ def validate(
     ------
     ValidationError
         When a required column is missing, the table is empty and ``allow_empty`` is
-        false, or (strict mode) any row is rejected.
+        false, the day/month order of a date column cannot be told (the error has
+        ``table`` and ``column`` attributes), or (strict mode) any row is rejected.
     """
     schema = get_schema(table)
     if not isinstance(frame, pd.DataFrame):
@@ -473,15 +359,23 @@ def validate(
     if end is not None and end.tzinfo is not None:
         end = end.tz_convert("UTC").tz_localize(None)
 
+    options = DateOptions(
+        date_format=date_format,
+        dayfirst=dayfirst,
+        today=None if today is None else pd.Timestamp(today),
+    )
+
     bag = _Collector(schema.name, frame.index)
-    out = frame.copy()
+    coerced: dict[str, pd.Series] = {}
     for col in schema.columns:
         if col.name in frame.columns:
-            out[col.name] = _coerce(frame[col.name], col, bag, end)
+            coerced[col.name] = _coerce(frame[col.name], col, bag, options, end)
         else:
-            out[col.name] = _empty_column(col, frame.index)
-    key = schema.primary_key
-    if key is not None:
+            coerced[col.name] = _empty_column(col, frame.index)
+    extra = {c: frame[c] for c in frame.columns if c not in coerced}
+    out = pd.DataFrame({**coerced, **extra}, index=frame.index)
+    key = schema.row_key
+    if key:
         _check_unique(out, key, frame, bag)
     _check_rows(out, schema, bag)
     if known_keys:

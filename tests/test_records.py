@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from clientalytics import enums, schema
+from clientalytics._parsing import MAX_MAGNITUDE
 from clientalytics.enums import CONTRACT_TRANSITIONS, ContractStatus, ContractTransitionError
 from clientalytics.exceptions import ValidationError
 from clientalytics.records import (
@@ -149,12 +150,15 @@ def test_bad_ids_are_refused_naming_the_field(raw: object):
         _transaction(client_id=raw)
 
 
-def test_numbers_must_be_finite_and_not_boolean():
-    with pytest.raises(pydantic.ValidationError, match=r"revenue\n.*finite number"):
+def test_numbers_must_be_finite_plausible_and_not_boolean():
+    with pytest.raises(pydantic.ValidationError, match=r"revenue\n.*infinite value"):
         _transaction(revenue=math.inf)
     with pytest.raises(pydantic.ValidationError, match=r"variable_cost\n.*boolean"):
         _transaction(variable_cost=True)
+    with pytest.raises(pydantic.ValidationError, match=r"revenue\n.*implausibly large"):
+        _transaction(revenue=2e15)
     assert _transaction(revenue=-300.0).revenue == -300.0  # a credit note
+    assert _transaction(revenue=" 12.5 ").revenue == 12.5  # numeric text, as the validator
 
 
 @pytest.mark.parametrize(
@@ -219,8 +223,9 @@ def test_dimension_scores_are_bounded():
 
 
 def test_category_refuses_unknown_value_and_lists_allowed():
-    with pytest.raises(pydantic.ValidationError, match=r"behaviour\n.*'loyal', 'difficult'"):
+    with pytest.raises(pydantic.ValidationError, match=r"behaviour\n.*not one of \[.*'loyal'"):
         Client(client_id="C", behaviour="friendly")
+    assert Client(client_id="C", legal_status=" Commercial ").legal_status == "commercial"
     client = Client(client_id="C", behaviour="loyal", relation_to_firm="permanent")
     assert client.behaviour is enums.Behaviour.LOYAL
     assert client.relation_to_firm is enums.RelationToFirm.PERMANENT
@@ -235,19 +240,27 @@ def test_records_are_frozen_and_reject_unknown_fields():
     assert hash(t) == hash(_transaction())
 
 
-def test_dates_mean_midnight_and_aware_datetimes_are_refused():
+def test_dates_mean_midnight_and_aware_datetimes_are_read_in_utc():
     assert _transaction(date=date(2024, 3, 1)).date == datetime(2024, 3, 1)
     assert _transaction(date=pd.Timestamp("2024-03-01 10:00")).date == datetime(2024, 3, 1, 10)
-    with pytest.raises(pydantic.ValidationError, match=r"date\n.*time zone"):
-        _transaction(date=datetime(2024, 3, 1, tzinfo=timezone(timedelta(hours=3))))
+    moscow = datetime(2024, 3, 1, 10, tzinfo=timezone(timedelta(hours=3)))
+    assert _transaction(date=moscow).date == datetime(2024, 3, 1, 7)
+    assert _transaction(date="13.03.2024 10:00 MSK").date == datetime(2024, 3, 13, 7)
+    assert _transaction(date="13.03.2024").date == datetime(2024, 3, 13)
+    with pytest.raises(pydantic.ValidationError, match=r"date\n.*day/month order.*dayfirst"):
+        _transaction(date="05.03.2024")
+    with pytest.raises(pydantic.ValidationError, match=r"date\n.*in the future"):
+        _transaction(date="2099-01-05")
     with pytest.raises(pydantic.ValidationError, match=r"date\n.*nanoseconds"):
         _transaction(date=pd.Timestamp("2024-03-01 10:00:00.000000001"))
 
 
-def test_bool_fields_take_only_booleans():
+def test_bool_fields_read_yes_no_as_the_validator_does():
     assert Client(client_id="C", relationship_programme=np.bool_(True)).relationship_programme
-    with pytest.raises(pydantic.ValidationError, match=r"relationship_programme"):
-        Client(client_id="C", relationship_programme="yes")
+    assert Client(client_id="C", relationship_programme=" Yes ").relationship_programme is True
+    assert Client(client_id="C", relationship_programme=0).relationship_programme is False
+    with pytest.raises(pydantic.ValidationError, match=r"relationship_programme\n.*yes/no"):
+        Client(client_id="C", relationship_programme="perhaps")
 
 
 # --------------------------------------------------------------------------- contracts
@@ -644,24 +657,28 @@ def _column_strategy(column: schema.Column) -> st.SearchStrategy[Any]:
     kind = column.kind
     if kind == "id":
         value: st.SearchStrategy[Any] = (
-            st.text(min_size=1, max_size=12).filter(str.strip).map(str.strip)
+            st.text(min_size=1, max_size=12)
+            .filter(lambda s: s.strip() and "\x00" not in s)
+            .map(str.strip)
         )
     elif kind == "string":
-        value = st.text(max_size=20)
+        value = st.text(max_size=20).filter(lambda s: "\x00" not in s).map(str.strip)
     elif kind == "category":
         value = st.sampled_from(column.allowed or ())
     elif kind == "datetime":
-        value = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1))
+        # Events cannot lie after today; other dates (contract expiry) may.
+        latest = datetime(2025, 12, 31) if column.event_time else datetime(2200, 1, 1)
+        value = st.datetimes(min_value=datetime(1900, 1, 1), max_value=latest)
     elif kind == "float":
         value = st.floats(
-            min_value=column.minimum,
-            max_value=column.maximum,
+            min_value=-MAX_MAGNITUDE if column.minimum is None else column.minimum,
+            max_value=MAX_MAGNITUDE if column.maximum is None else column.maximum,
             allow_nan=False,
             allow_infinity=False,
         )
     elif kind == "int":
-        low = -(2**53) if column.minimum is None else int(column.minimum)
-        high = 2**53 if column.maximum is None else int(column.maximum)
+        low = -int(MAX_MAGNITUDE) if column.minimum is None else int(column.minimum)
+        high = int(MAX_MAGNITUDE) if column.maximum is None else int(column.maximum)
         value = st.integers(min_value=low, max_value=high)
     else:
         value = st.booleans()
@@ -712,7 +729,9 @@ def test_round_trip_property(record_type: type[Record], data: st.DataObject):
     heads=_records(SurveyResponse),
     scores=st.lists(
         st.dictionaries(
-            st.text(min_size=1, max_size=10),
+            st.text(min_size=1, max_size=10)
+            .filter(lambda s: s.strip() and "\x00" not in s)
+            .map(str.strip),
             st.builds(
                 DimensionScore,
                 expected_score=st.floats(0, 10),

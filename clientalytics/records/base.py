@@ -16,9 +16,10 @@ from enum import StrEnum
 from typing import Any, ClassVar, Self
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
+from clientalytics._parsing import coerce_value
 from clientalytics.records.fieldtypes import field_enum, field_kind
 from clientalytics.schema import TableSchema
 
@@ -57,6 +58,12 @@ def _bound_value(value: float | None, kind: str) -> float | None:
 
 class Record(BaseModel):
     """Base of every typed record: immutable, unknown fields refused, finite numbers only.
+
+    Every column field is read by the rule of its column kind, shared with
+    :func:`clientalytics.validate`: a value the validator keeps is accepted (and
+    coerced the same way: ``"12"`` is 12.0 in a number field, ``" C-9 "`` is
+    ``"C-9"`` in an id, ``"13.01.2024"`` is 13 January), a value it rejects is
+    refused with the same reason.
 
     Class attributes
     ----------------
@@ -112,6 +119,18 @@ class Record(BaseModel):
             else:
                 flat[name] = value.value if isinstance(value, StrEnum) else value
         return {c: flat[c] for c in self.expected_columns()}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _read_cell(cls, value: Any, info: ValidationInfo) -> Any:
+        """Read a column field by its kind's rule, the one the validator applies."""
+        name = info.field_name
+        if name is None or name in cls.nested_fields or name in cls.child_fields:
+            return value
+        column = next((c for c in cls.table_schema.columns if c.name == name), None)
+        if column is None:
+            return value
+        return coerce_value(value, column, table=cls.table_schema.name)
 
     @model_validator(mode="after")
     def _check_row_rules(self) -> Self:

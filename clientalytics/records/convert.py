@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 import pydantic
 
+from clientalytics._parsing import coerce_value
 from clientalytics.exceptions import ValidationError
 from clientalytics.records.activity import MarketingSpend, Touchpoint, Transaction
 from clientalytics.records.base import Record
 from clientalytics.records.contract import Contract
-from clientalytics.records.fieldtypes import RecordId
 from clientalytics.records.parties import Client, Manager
 from clientalytics.records.request import ClientRequest
 from clientalytics.records.survey import DimensionScore, SurveyResponse
@@ -64,7 +64,6 @@ RECORD_TYPES: dict[str, type[Record]] = {
 
 _SURVEY_TABLES = ("surveys", "survey_dimensions")
 _MAX_EXAMPLES = 5
-_ID_ADAPTER: pydantic.TypeAdapter[str] = pydantic.TypeAdapter(RecordId)
 
 
 def _column_series(values: Sequence[object], column: Column) -> pd.Series:
@@ -288,21 +287,22 @@ def _dimension_scores(
 ) -> dict[str, dict[str, DimensionScore]]:
     """Validate ``survey_dimensions`` rows and group them by response id."""
     table = SURVEY_DIMENSIONS.name
+    id_column = SURVEY_DIMENSIONS.column("response_id")
+    dimension_column = SURVEY_DIMENSIONS.column("dimension")
     _check_columns(frame, SURVEY_DIMENSIONS, SURVEY_DIMENSIONS.column_names)
     rows = _frame_rows(frame, SURVEY_DIMENSIONS.column_names)
     grouped: dict[str, dict[str, DimensionScore]] = {}
     failures: list[str] = []
     for label, row in zip(frame.index, rows, strict=True):
         try:
-            response_id = _ID_ADAPTER.validate_python(row["response_id"])
-        except pydantic.ValidationError as exc:
-            failures.append(f"row {label!r}, field 'response_id': {exc.errors()[0]['msg']}")
+            response_id = coerce_value(row["response_id"], id_column, table=table)
+        except ValueError as exc:
+            failures.append(f"row {label!r}, field 'response_id': {exc}")
             continue
-        dimension = row["dimension"]
-        if not isinstance(dimension, str) or not dimension:
-            failures.append(
-                f"row {label!r}, field 'dimension': must be non-empty text (got {dimension!r})"
-            )
+        try:
+            dimension = coerce_value(row["dimension"], dimension_column, table=table)
+        except ValueError as exc:
+            failures.append(f"row {label!r}, field 'dimension': {exc} (got {row['dimension']!r})")
             continue
         if response_id not in response_ids:
             failures.append(

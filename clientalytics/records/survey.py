@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Any, ClassVar
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, field_validator
 
+from clientalytics._parsing import coerce_value
 from clientalytics.records.base import Record, column_field
 from clientalytics.records.fieldtypes import Count, FiniteFloat, RecordId, Timestamp
 from clientalytics.schema import SURVEY_DIMENSIONS, SURVEYS, TableSchema
@@ -13,7 +14,7 @@ from clientalytics.schema import SURVEY_DIMENSIONS, SURVEYS, TableSchema
 __all__ = ["DimensionScore", "SurveyResponse"]
 
 #: Name of a service dimension (the ``dimension`` column of ``survey_dimensions``).
-DimensionName = Annotated[str, StringConstraints(min_length=1)]
+DimensionName = str
 
 
 class DimensionScore(Record):
@@ -64,6 +65,24 @@ class SurveyResponse(Record):
         default_factory=dict,
         description="Scores per service dimension (rows of survey_dimensions).",
     )
+
+    @field_validator("dimensions", mode="before")
+    @classmethod
+    def _read_dimension_names(cls, value: Any) -> Any:
+        """Read the names as the ``dimension`` column is read; refuse names that then repeat."""
+        if not isinstance(value, dict):
+            return value
+        column = SURVEY_DIMENSIONS.column("dimension")
+        named: dict[str, Any] = {}
+        for raw, score in value.items():
+            try:
+                name = coerce_value(raw, column, table=SURVEY_DIMENSIONS.name)
+            except ValueError as exc:
+                raise ValueError(f"dimension name {raw!r}: {exc}") from None
+            if name in named:
+                raise ValueError(f"dimension {name!r} repeats (as {raw!r})")
+            named[name] = score
+        return named
 
     def dimension_rows(self) -> list[dict[str, object]]:
         """Return the ``survey_dimensions`` rows of this response, in dict order."""
