@@ -1,15 +1,33 @@
-"""Command line: ``clientalytics report`` writes the HTML report of a client base."""
+"""Command line: ``clientalytics report`` writes the HTML report of a client base.
+
+Every problem ends in one line ``clientalytics: error: ...`` on standard error and
+exit status 2, never in a Python traceback: unusable data, a bad option value, an
+output file that cannot be written (checked before any work is done), and, with a
+distinct message, an unexpected internal error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from clientalytics.clientbase import ClientBase
-from clientalytics.exceptions import ClientalyticsError
+from clientalytics.clientbase import ClientBase, parse_observation_end
+from clientalytics.exceptions import ClientalyticsError, DataQualityWarning
+
+_DATE_HINT = (
+    "on the command line, pass --date-format FORMAT (e.g. --date-format %d.%m.%Y) "
+    "or --dayfirst / --monthfirst"
+)
+
+
+class CommandError(ClientalyticsError):
+    """An option of the command line cannot be used (bad value, unwritable output)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,10 +56,53 @@ def _parser() -> argparse.ArgumentParser:
         help="end of the observation window (default: latest event)",
     )
     report.add_argument(
+        "--date-format",
+        default=None,
+        metavar="FORMAT",
+        help="format of every text date column, e.g. %%d.%%m.%%Y (default: inferred per "
+        "column; a column whose day/month order cannot be told is an error)",
+    )
+    order = report.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        default=None,
+        help="read dates whose day/month order cannot be told as day first (05.01.2024 = "
+        "5 January)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read such dates as month first (05.01.2024 = 1 May)",
+    )
+    report.add_argument(
         "--strict", action="store_true", help="fail on any bad row instead of reporting it"
     )
     report.add_argument("--quiet", action="store_true", help="no progress lines")
     return parser
+
+
+def _check_output(path: Path) -> None:
+    """Fail now, not after the work, when the report cannot be written to ``path``."""
+    if path.is_dir():
+        raise CommandError(f"--output {str(path)!r} is a folder; give the HTML file to write")
+    folder = path.parent
+    if not folder.is_dir():
+        raise CommandError(f"--output {str(path)!r}: the folder {str(folder)!r} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CommandError(f"--output {str(path)!r} exists and is not writable")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".clientalytics-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CommandError(
+            f"--output {str(path)!r}: cannot write into {str(folder)!r} ({reason})"
+        ) from exc
 
 
 def _load(args: argparse.Namespace) -> ClientBase:
@@ -53,6 +114,8 @@ def _load(args: argparse.Namespace) -> ClientBase:
         args.data,
         observation_end=args.observation_end,
         mode="strict" if args.strict else "lenient",
+        date_format=args.date_format,
+        dayfirst=args.dayfirst,
     )
 
 
@@ -64,15 +127,40 @@ def _report(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
+    try:
+        parse_observation_end(
+            args.observation_end, date_format=args.date_format, dayfirst=args.dayfirst
+        )
+    except ClientalyticsError as exc:
+        raise CommandError(f"--observation-end: {exc}") from exc
+    _check_output(args.output)
     progress("loading data ...")
-    base = _load(args)
-    sections = write_report(base, args.output, progress=progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataQualityWarning)
+        base = _load(args)
+    for warning in caught:
+        if issubclass(warning.category, DataQualityWarning):
+            print(f"clientalytics: warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     print(f"clientalytics report: {base!r}")
+    for table, source in base.sources.items():
+        print(f"  read {table} from {source}")
+    sections = write_report(base, args.output, progress=progress)
     for section in sections:
         for line in section.summary:
             print(f"  {section.title}: {line}")
     print(f"wrote {args.output} in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc)
+    if ("date_format" in text or "dayfirst" in text) and "--date-format" not in text:
+        text += f"\n  ({_DATE_HINT})"
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,13 +174,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 on success, 2 when the input data cannot be used.
+        Exit status: 0 on success, 2 when the input data or an option cannot be used
+        (or on an unexpected internal error); the reason is printed on standard
+        error as ``clientalytics: error: ...``, never as a traceback.
     """
     args = _parser().parse_args(argv)
     try:
         return _report(args)
     except (ClientalyticsError, OSError) as exc:
-        print(f"clientalytics: error: {exc}", file=sys.stderr)
+        print(f"clientalytics: error: {_message(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the last guard: no traceback reaches the user
+        print(
+            f"clientalytics: error: internal error ({type(exc).__name__}: {exc}); "
+            "this is a bug in clientalytics, please report it with the command you ran",
+            file=sys.stderr,
+        )
         return 2
 
 

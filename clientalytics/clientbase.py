@@ -11,13 +11,17 @@ Parquet files named after the tables.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from clientalytics.exceptions import ValidationError
+from clientalytics._folder import FileFormat, read_folder, write_folder
+from clientalytics.exceptions import DataQualityWarning, ValidationError
 from clientalytics.schema import SCHEMAS
 from clientalytics.validation import (
     CreditNotePolicy,
@@ -46,11 +50,211 @@ TABLES: tuple[str, ...] = (
 #: Tables that must have at least one row.
 _REQUIRED_TABLES = frozenset({"clients", "transactions"})
 
+#: Without an explicit ``observation_end``, event dates more than this many days
+#: after every other event date of the company are rejected as typos (see
+#: :func:`_far_beyond`).
+FAR_BEYOND_DAYS = 365
+
+#: ... but only when such dates are at most this share of all event dates (and at
+#: least one date may always be rejected); a larger group after a long gap is data.
+FAR_BEYOND_SHARE = 0.01
+
+#: Event-time columns of each table.
+_EVENT_COLUMNS: dict[str, list[str]] = {
+    name: [c.name for c in SCHEMAS[name].columns if c.event_time] for name in TABLES
+}
+#: The last table (in validation order) with an event-time column. No table validated
+#: before it refers to a table with event times, so rejecting late events once it is
+#: validated leaves every earlier reference check valid.
+_LAST_EVENT_TABLE = [name for name in TABLES if _EVENT_COLUMNS[name]][-1]
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
+
+DateFormat = str | Mapping[str, str] | None
+
 
 def _raw_ids(column: pd.Series) -> pd.Index:
     """Distinct ids of a not yet validated column, normalised as the validator does."""
     ids = normalize_ids(column)
     return pd.Index(ids.dropna().unique())
+
+
+def parse_observation_end(
+    value: pd.Timestamp | str | None,
+    *,
+    date_format: DateFormat = None,
+    dayfirst: bool | None = None,
+) -> pd.Timestamp | None:
+    """Read an observation end without guessing the day/month order.
+
+    Parameters
+    ----------
+    value : timestamp or str, optional
+        ISO text (``2024-06-30``), a timestamp, or numeric day/month text such as
+        ``30.06.2024``. Numeric text whose first two fields could both be the day
+        needs ``date_format`` (a string) or ``dayfirst``.
+    date_format : str or mapping, optional
+        When a string, tried first for text values.
+    dayfirst : bool, optional
+        Order of ``dd.mm.yyyy`` / ``mm.dd.yyyy`` text.
+
+    Returns
+    -------
+    pandas.Timestamp or None
+        A naive timestamp (aware ones are converted to UTC).
+
+    Raises
+    ------
+    ValidationError
+        If the value is not a date, or its day/month order is ambiguous.
+    """
+    if value is None:
+        return None
+    end: pd.Timestamp | None = None
+    if isinstance(value, str):
+        text = value.strip()
+        if isinstance(date_format, str):
+            try:
+                end = pd.Timestamp(pd.to_datetime(text, format=date_format))
+            except (ValueError, TypeError):
+                end = None
+        match = _NUMERIC_DATE.match(text)
+        if end is None and match:
+            first, second = int(match.group(1)), int(match.group(3))
+            if first > 12 or (dayfirst is True and second <= 12):
+                order = "%d{0}%m{0}%Y"
+            elif second > 12 or dayfirst is False or first == second:
+                order = "%m{0}%d{0}%Y"
+            else:
+                raise ValidationError(
+                    f"observation end {value!r} is ambiguous: it reads as day.month and as "
+                    "month.day; write it as YYYY-MM-DD or pass dayfirst=True / False"
+                )
+            try:
+                end = pd.Timestamp(pd.to_datetime(text, format=order.format(match.group(2))))
+            except ValueError as exc:
+                raise ValidationError(f"observation end {value!r} is not a date: {exc}") from exc
+    if end is None:
+        try:
+            end = pd.Timestamp(value)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(
+                f"observation end {value!r} is not a date; write it as YYYY-MM-DD"
+            ) from exc
+    if end is pd.NaT or pd.isna(end):
+        raise ValidationError(f"observation end {value!r} is not a date; write it as YYYY-MM-DD")
+    if end.tzinfo is not None:
+        end = end.tz_convert("UTC").tz_localize(None)
+    return end
+
+
+def _formats_by_table(date_format: DateFormat) -> dict[str, str | dict[str, str] | None]:
+    """Split ``date_format`` into the option of each table's :func:`validate` call."""
+    if date_format is None or isinstance(date_format, str):
+        return dict.fromkeys(TABLES, date_format)
+    out: dict[str, str | dict[str, str] | None] = {}
+    used: set[str] = set()
+    for name in TABLES:
+        formats: dict[str, str] = {}
+        for col in SCHEMAS[name].columns:
+            if col.kind != "datetime":
+                continue
+            for key in (col.name, f"{name}.{col.name}"):
+                if key in date_format:
+                    formats[col.name] = date_format[key]
+                    used.add(key)
+        out[name] = formats or None
+    unknown = sorted(set(date_format) - used)
+    if unknown:
+        raise ValidationError(
+            f"date_format names no date column: {unknown}; use a column name such as "
+            "'date' or 'table.column' such as 'contracts.signed_date'"
+        )
+    return out
+
+
+def _reject(
+    result: ValidationResult, rows: pd.Index, column: str, reason: str, source: pd.Series
+) -> ValidationResult:
+    """Move ``rows`` (input labels) from kept to rejected, reporting their ``source`` text."""
+    if rows.empty:
+        return result
+    extra = pd.DataFrame(
+        {
+            "table": result.table,
+            "row": pd.Series(list(rows), dtype=object),
+            "column": column,
+            "reason": reason,
+            "value": source.loc[rows].astype(str).to_numpy(),
+        }
+    )
+    if len(result.rejected):
+        extra = pd.concat([result.rejected, extra], ignore_index=True)
+    return replace(result, frame=result.frame.drop(index=rows), rejected=extra)
+
+
+def _reject_dangling_self_references(
+    result: ValidationResult, name: str, key: str, raw: pd.DataFrame
+) -> ValidationResult:
+    """Reject kept rows whose self-reference points at a row that was not kept.
+
+    A referral to a rejected client is as unknown as a referral to a missing one.
+    Rejecting a row can leave another dangling (a chain of referrals), so the check
+    repeats until a pass rejects nothing.
+    """
+    columns = [c.name for c in SCHEMAS[name].columns if c.references == name and c.name in raw]
+    while columns:
+        kept = pd.Index(result.frame[key])
+        before = result.n_kept
+        for col in columns:
+            values = result.frame[col]
+            dangling = values.notna() & ~values.isin(kept)
+            reason = f"unknown {col} (not in {name})"
+            result = _reject(result, values.index[dangling], col, reason, raw[col])
+        if result.n_kept == before:
+            break
+    return result
+
+
+def _far_beyond(
+    results: Mapping[str, ValidationResult],
+) -> tuple[pd.Timestamp, list[tuple[str, str, pd.Index]]] | None:
+    """Event dates far beyond the rest of the company's events.
+
+    The event dates of every kept row (all event-time columns of all tables) are
+    sorted. A date is *far beyond the rest* when a gap of more than
+    :data:`FAR_BEYOND_DAYS` days separates it from every earlier event date and the
+    dates after that gap are at most :data:`FAR_BEYOND_SHARE` of all event dates (at
+    least one may always be). Returns the latest date before the gap and the
+    offending cells by table and column, or None when there are none.
+    """
+    stamps: list[np.ndarray] = []
+    for name, columns in _EVENT_COLUMNS.items():
+        if name not in results:
+            continue
+        frame = results[name].frame
+        for col in columns:
+            stamps.append(frame[col].dropna().to_numpy(dtype="datetime64[ns]"))
+    times = np.sort(np.concatenate(stamps)) if stamps else np.array([], dtype="datetime64[ns]")
+    n = len(times)
+    if n < 2:
+        return None
+    limit = max(1, int(n * FAR_BEYOND_SHARE))
+    gaps = np.diff(times[-(limit + 1) :])
+    wide = np.flatnonzero(gaps > np.timedelta64(FAR_BEYOND_DAYS, "D"))
+    if not len(wide):
+        return None
+    cut = pd.Timestamp(times[-(limit + 1) :][wide[0]])
+    cells: list[tuple[str, str, pd.Index]] = []
+    for name, columns in _EVENT_COLUMNS.items():
+        if name not in results:
+            continue
+        frame = results[name].frame
+        for col in columns:
+            late = frame[col] > cut
+            if late.any():
+                cells.append((name, col, frame.index[late]))
+    return cut, cells
 
 
 class ClientBase:
@@ -65,16 +269,30 @@ class ClientBase:
         client ids in ``transactions``.
     managers, contracts, touchpoints, requests, marketing_spend, surveys, \
 survey_dimensions : pandas.DataFrame, optional
-        The other tables; an omitted table is empty.
+        The other tables; an omitted table is empty. References to an omitted (or
+        empty) table other than clients and transactions are not checked: the rows
+        are kept, a :class:`~clientalytics.exceptions.DataQualityWarning` is issued
+        and :attr:`notes` says so.
     observation_end : timestamp or str, optional
         End of the observation window. Events after it are rejected. Defaults to the
-        latest event time found in the data.
+        latest event time found in the data, after rejecting event dates more than
+        :data:`FAR_BEYOND_DAYS` days beyond every other event date (typos such as a
+        year 2099 that would otherwise become the end). Text is read as ISO
+        ``YYYY-MM-DD`` or numeric day/month text, never guessing the order.
     mode : {"strict", "lenient"}
         ``"strict"`` (default) raises :class:`~clientalytics.exceptions.ValidationError`
         if any row of any table is bad; ``"lenient"`` keeps the good rows and reports
         the bad ones in :attr:`rejections`.
     credit_notes : {"net", "reject"}
         Policy for negative-revenue transactions, see
+        :func:`clientalytics.validation.validate`.
+    date_format : str or mapping of str to str, optional
+        Explicit format of text dates (``"%d.%m.%Y"``): one string for every date
+        column, or a mapping keyed by column name (``"date"``, applied in every
+        table that has the column) or by ``"table.column"``.
+    dayfirst : bool, optional
+        Read dates whose day/month order cannot be inferred from the column as
+        day-first (``True``) or month-first (``False``); see
         :func:`clientalytics.validation.validate`.
 
     Attributes
@@ -86,6 +304,19 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         End of the observation window.
     validation : dict of str to ValidationResult
         Per-table validation outcome.
+    notes : list of str
+        What was not checked or not read, in words (references to a table that was
+        not supplied, files of a folder that match no table).
+    sources : dict of str to Path
+        The file each table was read from (filled by :meth:`from_folder`; empty for
+        a base built from frames).
+
+    Raises
+    ------
+    ValidationError
+        A table cannot be used (missing required column, empty, ambiguous dates),
+        strict mode and any bad row, or no transaction is kept at all (the message
+        lists the most frequent rejection reasons).
     """
 
     clients: pd.DataFrame
@@ -113,10 +344,19 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         observation_end: pd.Timestamp | str | None = None,
         mode: Mode = "strict",
         credit_notes: CreditNotePolicy = "net",
+        date_format: DateFormat = None,
+        dayfirst: bool | None = None,
     ) -> None:
+        end = parse_observation_end(observation_end, date_format=date_format, dayfirst=dayfirst)
+        formats = _formats_by_table(date_format)
         if clients is None:
-            if not isinstance(transactions, pd.DataFrame) or "client_id" not in transactions:
-                # Validate first: the message lists every missing column, not just the id.
+            if (
+                not isinstance(transactions, pd.DataFrame)
+                or "client_id" not in transactions
+                or len(transactions) == 0
+            ):
+                # Validate first: the message lists every missing column (or says the table
+                # is empty) about the transactions, not about the clients derived from them.
                 validate(transactions, "transactions")
             clients = pd.DataFrame({"client_id": list(_raw_ids(transactions["client_id"]))})
         raw: dict[str, pd.DataFrame | None] = {
@@ -130,50 +370,122 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
             "surveys": surveys,
             "survey_dimensions": survey_dimensions,
         }
-        end = None if observation_end is None else pd.Timestamp(observation_end)
-        if end is not None and end.tzinfo is not None:
-            end = end.tz_convert("UTC").tz_localize(None)
+        supplied = {
+            name
+            for name, frame in raw.items()
+            if frame is not None and (not isinstance(frame, pd.DataFrame) or len(frame) > 0)
+        } | _REQUIRED_TABLES
+        self.notes: list[str] = []
+        self.sources: dict[str, Path] = {}
 
         results: dict[str, ValidationResult] = {}
         keys: dict[str, pd.Index] = {}
+        used: dict[str, pd.DataFrame] = {}
         for name in TABLES:
             schema = SCHEMAS[name]
             frame = raw[name]
             if frame is None:
                 frame = pd.DataFrame({c: pd.Series(dtype=object) for c in schema.column_names})
+            used[name] = frame
             known = dict(keys)
             key = schema.primary_key
-            if key is not None and key in frame.columns:
-                # Self-references (referrals, renewals) point into the same table.
+            if key is not None and isinstance(frame, pd.DataFrame) and key in frame.columns:
+                # Self-references (referrals, renewals) point into the same table; they
+                # are checked against its kept rows below.
                 known[name] = _raw_ids(frame[key])
-            result = validate(
-                frame,
-                name,
-                mode="lenient",
-                observation_end=end,
-                credit_notes=credit_notes,
-                allow_empty=name not in _REQUIRED_TABLES,
-                known_keys=known,
-            )
-            results[name] = result
+            self._note_unchecked_references(name, frame, supplied)
+            try:
+                result = validate(
+                    frame,
+                    name,
+                    mode="lenient",
+                    observation_end=end,
+                    credit_notes=credit_notes,
+                    allow_empty=name not in _REQUIRED_TABLES,
+                    known_keys=known,
+                    date_format=formats[name],
+                    dayfirst=dayfirst,
+                )
+            except ValidationError as exc:
+                if exc.table is None:
+                    exc.table = name
+                raise
             if key is not None:
-                keys[name] = pd.Index(result.frame[key])
+                result = _reject_dangling_self_references(result, name, key, frame)
+            results[name] = result
+            if name == _LAST_EVENT_TABLE and end is None:
+                results = self._reject_far_beyond(results, used)
+                for done, done_result in results.items():
+                    done_key = SCHEMAS[done].primary_key
+                    if done_key is not None and done in supplied:
+                        keys[done] = pd.Index(done_result.frame[done_key])
+            if key is not None and name in supplied:
+                keys[name] = pd.Index(results[name].frame[key])
         self.validation = results
         if mode == "strict":
             rejected = self.rejections
             if len(rejected):
                 raise ValidationError(format_rejections(rejected))
+        tx = results["transactions"]
+        if tx.n_kept == 0:
+            raise ValidationError(
+                f"table 'transactions': none of the {tx.n_input} row(s) was kept, so there "
+                f"is nothing to analyse; {format_rejections(tx.rejected, tx.n_input)}",
+                table="transactions",
+            )
         for name in TABLES:
             setattr(self, name, results[name].frame)
         self.observation_end = end if end is not None else self._latest_event()
+
+    def _note_unchecked_references(
+        self, name: str, frame: pd.DataFrame, supplied: set[str]
+    ) -> None:
+        if not isinstance(frame, pd.DataFrame):
+            return
+        for col in SCHEMAS[name].columns:
+            target = col.references
+            if target is None or target == name or target in supplied:
+                continue
+            if col.name not in frame.columns:
+                continue
+            present = int(normalize_ids(frame[col.name]).notna().sum())
+            if present:
+                note = (
+                    f"{name}.{col.name}: {present} value(s) refer to table {target!r}, which "
+                    "was not supplied; these references were not checked and the rows are kept"
+                )
+                self.notes.append(note)
+                warnings.warn(note, DataQualityWarning, stacklevel=3)
+
+    def _reject_far_beyond(
+        self, results: dict[str, ValidationResult], raw: Mapping[str, pd.DataFrame]
+    ) -> dict[str, ValidationResult]:
+        found = _far_beyond(results)
+        if found is None:
+            return results
+        cut, cells = found
+        reason = (
+            f"more than {FAR_BEYOND_DAYS} days after every other event "
+            f"(latest other event {cut.date()}); pass observation_end to keep it"
+        )
+        out = dict(results)
+        for name, column, rows in cells:
+            source = raw[name][column] if column in raw[name] else out[name].frame[column]
+            out[name] = _reject(out[name], rows, column, reason, source)
+        return out
 
     def _latest_event(self) -> pd.Timestamp:
         latest: list[pd.Timestamp] = []
         for name in TABLES:
             frame = self.validation[name].frame
-            for col in SCHEMAS[name].columns:
-                if col.event_time and len(frame) and frame[col.name].notna().any():
-                    latest.append(pd.Timestamp(frame[col.name].max()))
+            for col in _EVENT_COLUMNS[name]:
+                if len(frame) and frame[col].notna().any():
+                    latest.append(pd.Timestamp(frame[col].max()))
+        if not latest:
+            raise ValidationError(
+                "no kept row has an event date, so the observation end is unknown; "
+                "pass observation_end"
+            )
         return max(latest)
 
     # ------------------------------------------------------------------ reports
@@ -227,6 +539,8 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         observation_end: pd.Timestamp | str | None = None,
         mode: Mode = "lenient",
         credit_notes: CreditNotePolicy = "net",
+        date_format: DateFormat = None,
+        dayfirst: bool | None = None,
     ) -> ClientBase:
         """Read a company from a folder of ``<table>.csv`` or ``<table>.parquet`` files.
 
@@ -235,91 +549,125 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         path : str or Path
             Folder holding files named after the tables (``transactions.csv``,
             ``clients.parquet``, ...). ``transactions`` is required; other files are
-            optional. CSV values are read as text and typed by the validator, so ids
-            such as ``00042`` keep their leading zeros.
+            optional. CSV files are read as UTF-8 text (a byte-order mark is
+            allowed) and typed by the validator, so ids such as ``00042`` keep their
+            leading zeros; the ``'`` that :meth:`to_folder` puts before a text cell
+            starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or
+            ``'`` is removed again.
         observation_end : timestamp or str, optional
             See :class:`ClientBase`.
         mode : {"lenient", "strict"}
             Lenient by default: bad rows are reported in :attr:`rejections`.
         credit_notes : {"net", "reject"}
             See :func:`clientalytics.validation.validate`.
+        date_format : str or mapping of str to str, optional
+            See :class:`ClientBase`.
+        dayfirst : bool, optional
+            See :class:`ClientBase`.
 
         Returns
         -------
         ClientBase
+            With :attr:`sources` naming the file read for each table. Files that
+            match no table are listed in :attr:`notes` and in a
+            :class:`~clientalytics.exceptions.DataQualityWarning`.
 
         Raises
         ------
         ValidationError
-            If the folder does not exist, has no transactions file, or a file cannot
-            be parsed.
+            If the path is missing or not a folder, has no transactions file, holds
+            one table in two files (``transactions.csv`` and
+            ``transactions.parquet``), a file cannot be parsed or repeats a column
+            name in its header, or a table cannot be used; a message about one table
+            starts with the file it was read from.
         """
         folder = Path(path)
-        if not folder.is_dir():
-            raise ValidationError(f"data folder {str(folder)!r} does not exist")
-        frames: dict[str, pd.DataFrame] = {}
-        for name in TABLES:
-            frame = _read_table(folder, name)
-            if frame is not None:
-                frames[name] = frame
-        if "transactions" not in frames:
+        contents = read_folder(folder, TABLES)
+        if "transactions" not in contents.frames:
+            found = sorted(p.name for p in folder.iterdir())
             raise ValidationError(
                 f"data folder {str(folder)!r} has no transactions.csv or transactions.parquet; "
-                f"found {sorted(p.name for p in folder.iterdir())[:12]}"
+                f"found {found[:12]}",
+                table="transactions",
             )
-        return cls(
-            **frames,
-            observation_end=observation_end,
-            mode=mode,
-            credit_notes=credit_notes,
-        )
+        unmatched = ""
+        if contents.unmatched:
+            names = [p.name for p in contents.unmatched]
+            unmatched = (
+                f"data folder {str(folder)!r}: {len(names)} file(s) match no table and were "
+                f"not read: {names[:12]}; table files are named <table>.csv or "
+                f"<table>.parquet with <table> one of {list(TABLES)}"
+            )
+            warnings.warn(unmatched, DataQualityWarning, stacklevel=2)
+        try:
+            base = cls(
+                **contents.frames,
+                observation_end=observation_end,
+                mode=mode,
+                credit_notes=credit_notes,
+                date_format=date_format,
+                dayfirst=dayfirst,
+            )
+        except ValidationError as exc:
+            raise _in_source(exc, contents.sources) from exc
+        base.sources = dict(contents.sources)
+        if unmatched:
+            base.notes.append(unmatched)
+        return base
 
-    def to_folder(
-        self, path: str | Path, *, file_format: Literal["csv", "parquet"] = "csv"
-    ) -> None:
+    def to_folder(self, path: str | Path, *, file_format: FileFormat = "csv") -> dict[str, Path]:
         """Write every table to ``path/<table>.<file_format>``.
 
         Parameters
         ----------
         path : str or Path
-            Destination folder (created if needed).
+            Destination folder (created if needed). It may not already hold a table
+            in the other format, which would make it ambiguous to read.
         file_format : {"csv", "parquet"}
             File format. CSV money columns are written as they are held (call
-            :meth:`pandas.DataFrame.round` first for fixed decimals).
+            :meth:`pandas.DataFrame.round` first for fixed decimals). A CSV text cell
+            that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+            is written with a leading ``'`` so that a spreadsheet shows it as text
+            instead of running it as a formula; a text cell that starts with ``'``
+            gets one more. :meth:`from_folder` removes that ``'`` again, so the
+            round trip is exact. Numbers and dates are never changed.
+
+        Returns
+        -------
+        dict of str to Path
+            The file written for each table.
         """
-        folder = Path(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in TABLES:
-            frame = getattr(self, name)
-            if file_format == "csv":
-                frame.to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
-            else:
-                frame.to_parquet(folder / f"{name}.parquet", index=False)
+        return write_folder(self.tables, Path(path), file_format=file_format)
 
 
-def _read_table(folder: Path, name: str) -> pd.DataFrame | None:
-    csv, parquet = folder / f"{name}.csv", folder / f"{name}.parquet"
-    try:
-        if parquet.exists():
-            return pd.read_parquet(parquet)
-        if csv.exists():
-            return pd.read_csv(csv, dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        source = parquet if parquet.exists() else csv
-        raise ValidationError(f"cannot read {str(source)!r}: {exc}") from exc
-    return None
+def _in_source(exc: ValidationError, sources: Mapping[str, Path]) -> ValidationError:
+    """Name the file a table was read from in an error about that table."""
+    table, column = exc.table, exc.column
+    if table is not None and table in sources:
+        message = f"{sources[table]}: {exc}"
+    else:
+        read = ", ".join(f"{name} from {p}" for name, p in sources.items())
+        message = f"{exc}\n(read {read})"
+    return ValidationError(message, table=table, column=column)
 
 
-def build_client_base(tables: Mapping[str, pd.DataFrame], **options: object) -> ClientBase:
+def build_client_base(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    observation_end: pd.Timestamp | str | None = None,
+    mode: Mode = "strict",
+    credit_notes: CreditNotePolicy = "net",
+    date_format: DateFormat = None,
+    dayfirst: bool | None = None,
+) -> ClientBase:
     """Build a :class:`ClientBase` from a mapping of table name to frame.
 
     Parameters
     ----------
     tables : mapping of str to pandas.DataFrame
-        Frames by table name; unknown names raise.
-    **options
-        Keyword options of :class:`ClientBase` (``observation_end``, ``mode``,
-        ``credit_notes``).
+        Frames by table name; unknown names raise. ``transactions`` is required.
+    observation_end, mode, credit_notes, date_format, dayfirst
+        Options of :class:`ClientBase`.
 
     Returns
     -------
@@ -328,4 +676,15 @@ def build_client_base(tables: Mapping[str, pd.DataFrame], **options: object) -> 
     unknown = sorted(set(tables) - set(TABLES))
     if unknown:
         raise ValidationError(f"unknown table name(s) {unknown}; known tables: {list(TABLES)}")
-    return ClientBase(**tables, **options)  # type: ignore[arg-type]
+    if "transactions" not in tables:
+        raise ValidationError("a transactions table is required")
+    frames = dict(tables)
+    return ClientBase(
+        transactions=frames.pop("transactions"),
+        **frames,
+        observation_end=observation_end,
+        mode=mode,
+        credit_notes=credit_notes,
+        date_format=date_format,
+        dayfirst=dayfirst,
+    )

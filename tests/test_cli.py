@@ -1,5 +1,9 @@
 """The command line: the main job on a folder of files, clear errors, tiny companies."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -60,3 +64,162 @@ def test_tiny_companies_still_get_a_whole_report(n_clients, years, seed):
     assert [s.key for s in sections][:2] == ["data-quality", "clv"]
     assert len(sections) == len(SECTION_MODULES) == page.count("<section ")
     assert "nan" not in " ".join(line for s in sections for line in s.summary).lower()
+
+
+# ---------------------------------------------------------------- no traceback, ever
+def _tiny_folder(folder, dates=("2024-01-05", "2024-02-06", "2024-03-20")):
+    folder.mkdir(exist_ok=True)
+    pd.DataFrame(
+        {
+            "transaction_id": [f"t{i}" for i in range(len(dates))],
+            "client_id": ["a", "b", "a"][: len(dates)],
+            "date": list(dates),
+            "revenue": ["10", "20", "30"][: len(dates)],
+            "variable_cost": ["1", "2", "3"][: len(dates)],
+        }
+    ).to_csv(folder / "transactions.csv", index=False)
+    return folder
+
+
+@pytest.fixture
+def no_report(monkeypatch):
+    """Replace the (slow) report writer: these tests are about loading and errors."""
+    seen = {}
+
+    def fake_write_report(base, output, *, progress=None):
+        seen["base"] = base
+        return []
+
+    monkeypatch.setattr("clientalytics.report.write_report", fake_write_report)
+    return seen
+
+
+def _error_line(capsys):
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+def test_observation_end_not_a_date(tmp_path, capsys, no_report):
+    folder = _tiny_folder(tmp_path / "data")
+    argv = ["report", "--data", str(folder), "--observation-end", "not-a-date"]
+    assert main(argv) == 2
+    err = _error_line(capsys)
+    assert (
+        "clientalytics: error: --observation-end: observation end 'not-a-date' is not a date" in err
+    )
+    assert "loading data" not in err and "base" not in no_report
+
+
+def test_data_pointing_at_a_file_or_nowhere(tmp_path, capsys, no_report):
+    folder = _tiny_folder(tmp_path / "data")
+    assert main(["report", "--data", str(folder / "transactions.csv")]) == 2
+    assert "is a file, not a folder" in _error_line(capsys)
+    assert main(["report", "--data", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in _error_line(capsys)
+
+
+def test_unwritable_output_is_refused_before_any_work(tmp_path, capsys, no_report):
+    folder = _tiny_folder(tmp_path / "data")
+    missing = tmp_path / "no-such-dir" / "out.html"
+    assert main(["report", "--data", str(folder), "--output", str(missing)]) == 2
+    err = _error_line(capsys)
+    assert f"clientalytics: error: --output '{missing}': the folder" in err
+    assert "does not exist" in err and "loading data" not in err
+    assert main(["report", "--data", str(folder), "--output", str(tmp_path)]) == 2
+    assert "is a folder" in _error_line(capsys)
+    under_a_file = folder / "transactions.csv" / "out.html"
+    assert main(["report", "--data", str(folder), "--output", str(under_a_file)]) == 2
+    assert "does not exist" in _error_line(capsys)
+    assert "base" not in no_report
+
+
+def test_output_in_a_read_only_folder_is_refused(tmp_path, capsys, no_report):
+    folder = _tiny_folder(tmp_path / "data")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        probe = locked / "probe"
+        try:
+            probe.write_text("x")
+        except OSError:
+            pass
+        else:  # running with rights that ignore permissions (root)
+            probe.unlink()
+            pytest.skip("this user can write into a read-only folder")
+        assert main(["report", "--data", str(folder), "--output", str(locked / "r.html")]) == 2
+        assert "cannot write into" in _error_line(capsys)
+        assert "base" not in no_report
+    finally:
+        locked.chmod(0o700)
+
+
+def test_output_on_a_read_only_file_system_is_refused(tmp_path, capsys, no_report):
+    folder = _tiny_folder(tmp_path / "data")
+    target = Path("/proc/clientalytics-report.html")
+    if not Path("/proc").is_dir():
+        pytest.skip("no /proc on this system")
+    assert main(["report", "--data", str(folder), "--output", str(target)]) == 2
+    assert "clientalytics: error: --output" in _error_line(capsys)
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch):
+    folder = _tiny_folder(tmp_path / "data")
+
+    def broken(base, output, *, progress=None):
+        raise KeyError("boom")
+
+    monkeypatch.setattr("clientalytics.report.write_report", broken)
+    assert main(["report", "--data", str(folder), "--output", str(tmp_path / "r.html")]) == 2
+    err = _error_line(capsys)
+    assert "clientalytics: error: internal error (KeyError: 'boom')" in err
+
+
+def test_date_options_and_the_files_read_are_shown(tmp_path, capsys, no_report):
+    folder = _tiny_folder(tmp_path / "data", dates=("05.01.2024", "06.02.2024", "07.03.2024"))
+    (folder / "transaction.csv").write_text("x\n", encoding="utf-8")
+    out = str(tmp_path / "r.html")
+    assert main(["report", "--data", str(folder), "--output", out, "--quiet"]) == 2
+    err = _error_line(capsys)
+    assert f"clientalytics: error: {folder / 'transactions.csv'}: " in err
+    assert "column 'date'" in err and "'05.01.2024'" in err and "--date-format" in err
+    assert main(["report", "--data", str(folder), "--output", out, "--dayfirst"]) == 0
+    captured = capsys.readouterr()
+    assert no_report["base"].transactions["date"].tolist() == [
+        pd.Timestamp("2024-01-05"),
+        pd.Timestamp("2024-02-06"),
+        pd.Timestamp("2024-03-07"),
+    ]
+    assert f"read transactions from {folder / 'transactions.csv'}" in captured.out
+    assert "clientalytics: warning: data folder" in captured.err
+    assert "transaction.csv" in captured.err
+    args = ["report", "--data", str(folder), "--output", out, "--monthfirst", "--quiet"]
+    assert main(args) == 0
+    assert no_report["base"].transactions["date"].iloc[0] == pd.Timestamp("2024-05-01")
+    args = ["report", "--data", str(folder), "--output", out, "--date-format", "%d.%m.%Y"]
+    assert main([*args, "--quiet"]) == 0
+    assert no_report["base"].transactions["date"].iloc[-1] == pd.Timestamp("2024-03-07")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--observation-end", "not-a-date"],
+        ["report", "--data", "{folder}/transactions.csv"],
+        ["report", "--data", "{folder}", "--output", "{tmp}/missing/out.html"],
+    ],
+)
+def test_real_process_exits_2_without_a_traceback(tmp_path, argv):
+    folder = _tiny_folder(tmp_path / "data")
+    argv = [a.format(folder=folder, tmp=tmp_path) for a in argv]
+    done = subprocess.run(
+        [sys.executable, "-m", "clientalytics.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1].startswith("clientalytics: error: ")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clientalytics._folder import unescape_formulas
 from clientalytics.clientbase import TABLES, ClientBase
 from clientalytics.datasets.company import build_sample_base, generate_company
 
@@ -93,7 +94,9 @@ def load_sample() -> ClientBase:
         if not entry.is_file():
             raise FileNotFoundError(f"sample table file {name}.csv is missing from {folder}")
         with entry.open("r", encoding="utf-8") as handle:
-            frames[name] = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""])
+            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""])
+        # The files are written by ClientBase.to_folder, which escapes formula-like cells.
+        frames[name] = unescape_formulas(frame)
     return build_sample_base(frames, SAMPLE_OBSERVATION_END)
 
 
