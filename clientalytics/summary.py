@@ -32,6 +32,7 @@ import pandas as pd
 
 from clientalytics.engine import (
     TimeUnit,
+    check_columns,
     check_complete,
     check_time_unit,
     period_index,
@@ -57,11 +58,53 @@ SUMMARY_COLUMNS = [
 ]
 
 
+def _has_rows(lazy: Any) -> bool:
+    """Whether the (lazy) frame holds at least one row."""
+    counted = lazy.select(nw.len().alias("n")).collect()
+    return int(counted["n"][0]) > 0
+
+
+def _check_types(lazy: Any, columns: dict[str, str | None]) -> None:
+    """Dates must be datetimes and amounts numbers: text is never guessed into either."""
+    schema = lazy.collect_schema()
+    date_col = columns["date"]
+    assert date_col is not None
+    dtype = schema[date_col]
+    if not isinstance(dtype, nw.Datetime | nw.Date) and _has_rows(lazy):
+        # (An empty table has no typed values: check_complete then says it is empty.)
+        raise ValidationError(
+            f"transactions: column {date_col!r} holds {dtype} values, not dates; summarize "
+            "reads datetime columns only. Validate the table first (clientalytics.validate("
+            "frame, 'transactions') reads ISO and dd.mm.yyyy text and reports bad rows) or "
+            f"convert it yourself, e.g. pd.to_datetime(frame[{date_col!r}], format='%Y-%m-%d')"
+        )
+    for role in ("revenue", "cost"):
+        col = columns[role]
+        if col is None:
+            continue
+        dtype = schema[col]
+        if (not dtype.is_numeric() or dtype == nw.Boolean()) and _has_rows(lazy):
+            raise ValidationError(
+                f"transactions: column {col!r} holds {dtype} values, not numbers; validate "
+                "the table first (clientalytics.validate(frame, 'transactions') reads numbers "
+                "held as text and reports bad rows) or convert it with pd.to_numeric"
+            )
+
+
 def _check_input(
     lazy: Any, columns: dict[str, str | None], observation_end: pd.Timestamp | None, date_col: str
 ) -> pd.Timestamp:
-    """One pass over the data: required columns, nulls, and the observation end."""
+    """One pass over the data: required columns, types, nulls, and the observation end."""
+    for role in ("client", "date", "revenue"):
+        if columns[role] is None:
+            raise ValidationError(
+                f"{role}_col is required, got None: pass the name of the transactions' "
+                f"{role} column (a summary needs each order's client, date and revenue; use "
+                "cost_col=None when there is no cost column)"
+            )
     needed = [c for c in columns.values() if c is not None]
+    check_columns(lazy, needed, table="transactions")
+    _check_types(lazy, columns)
     extra = [nw.col(date_col).max().alias("latest")]
     if observation_end is not None:
         late = (nw.col(date_col) > nw.lit(observation_end.to_pydatetime())).cast(nw.Int64()).sum()
@@ -390,9 +433,12 @@ def summarize(
     transactions : DataFrame-like
         Transactions as a pandas or Polars frame, a Polars LazyFrame, a DuckDB
         relation or another narwhals-supported frame, with one row per order.
-        Validate it first (:func:`clientalytics.validate`); missing values raise.
+        Validate it first (:func:`clientalytics.validate`); missing values raise,
+        and so do dates held as text and amounts held as text (they are never
+        guessed: :func:`clientalytics.validate` reads them and reports bad rows).
     client_col, date_col, revenue_col : str
-        Names of the client id, order date and revenue columns.
+        Names of the client id, order date (datetime or date type) and revenue
+        (numeric) columns. All three are required.
     cost_col : str or None
         Variable cost column; ``None`` treats costs as zero (margin = revenue).
     observation_end : timestamp, optional
@@ -430,8 +476,10 @@ def summarize(
     Raises
     ------
     ValidationError
-        Missing columns, missing values, an empty table, orders after the
-        observation end or an unknown time unit.
+        Missing columns, a column name given as ``None``, a date column that is
+        not of a date type (e.g. text), a revenue or cost column that is not
+        numeric, missing values, an empty table, orders after the observation end
+        or an unknown time unit.
 
     Notes
     -----

@@ -185,3 +185,34 @@ def test_summary_records_its_time_unit(unit):
     assert summarize(_small(), observation_end="2024-03-01", time_unit=unit).attrs == {
         "time_unit": unit
     }
+
+
+def test_string_dates_raise_naming_the_column_and_the_fix():
+    """Issue 12: text dates are never guessed (they used to end in a raw TypeError)."""
+    text = _small().assign(date=lambda f: f["date"].dt.strftime("%d.%m.%Y"))
+    with pytest.raises(ValidationError, match=r"column 'date' holds .* not dates.*validate"):
+        summarize(text)
+    with pytest.raises(ValidationError, match=r"column 'date' holds .* not dates"):
+        calibration_holdout_split(text, calibration_end="2024-01-10")
+    with pytest.raises(ValidationError, match=r"column 'date' holds .* not dates"):
+        summarize(pl.from_pandas(text))
+
+
+def test_text_amounts_raise_naming_the_column():
+    decimal_commas = _small()["revenue"].map(lambda v: f"{v:.2f}".replace(".", ","))
+    text = _small().assign(revenue=decimal_commas)
+    with pytest.raises(ValidationError, match=r"column 'revenue' holds .* not numbers"):
+        summarize(text)
+    costs = _small().assign(variable_cost=lambda f: f["variable_cost"].astype(str))
+    with pytest.raises(ValidationError, match=r"column 'variable_cost' holds .* not numbers"):
+        summarize(costs)
+
+
+def test_a_required_column_given_as_none_raises():
+    with pytest.raises(ValidationError, match=r"revenue_col is required, got None"):
+        summarize(_small(), revenue_col=None, cost_col=None)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match=r"date_col is required, got None"):
+        summarize(_small(), date_col=None)  # type: ignore[arg-type]
+    # cost_col=None stays the documented way to have no costs
+    s = summarize(_small(), cost_col=None, observation_end="2024-01-31")
+    assert s.loc["a", "total_margin"] == s.loc["a", "total_revenue"] == 75.0

@@ -180,6 +180,13 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         if self.calibration is None:
             model: Any = pipeline
         elif self.calibration in ("sigmoid", "isotonic"):
+            smallest = int(min((target == 0).sum(), (target == 1).sum()))
+            if smallest < self.cv:
+                raise ValidationError(
+                    f"y: the smaller class has {smallest} example(s), fewer than the cv={self.cv} "
+                    "calibration folds need; label more clients, lower cv, or pass "
+                    "calibration=None"
+                )
             folds = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
             model = CalibratedClassifierCV(pipeline, method=self.calibration, cv=folds)
         else:

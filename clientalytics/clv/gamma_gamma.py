@@ -5,11 +5,19 @@ clients, so the expected value of a client with ``x`` repeat purchases averaging
 ``m`` shrinks ``m`` towards the population mean ``p * gamma / (q - 1)``. The model
 assumes the value per purchase is independent of the number of purchases; the fit
 measures that correlation and warns when it is strong.
+
+The model needs a positive mean value per repeat purchase. A client whose credit
+notes bring that mean to zero or below is outside the model: by default such
+clients are left out of the fit, one by one, with the reason recorded in
+:attr:`GammaGammaModel.excluded_`, and valued at 0 per future purchase (their
+repeat purchases so far brought nothing in), so one credit note never disables the
+model for the whole base.
 """
 
 from __future__ import annotations
 
 import warnings
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -22,12 +30,21 @@ from clientalytics.clv._optimize import minimize_log_params
 from clientalytics.clv._special import wdot
 from clientalytics.exceptions import (
     ConvergenceError,
+    DataQualityWarning,
     ModelAssumptionWarning,
     NotFittedError,
     ValidationError,
 )
 
 FloatArray = NDArray[np.float64]
+
+#: Columns of :attr:`GammaGammaModel.excluded_`.
+EXCLUDED_COLUMNS = ["frequency", "monetary_value", "reason"]
+#: Reason recorded for a repeat buyer whose mean value per repeat purchase is <= 0.
+NON_POSITIVE_REASON = (
+    "mean value per repeat purchase is zero or negative (credit notes): outside the "
+    "Gamma-Gamma model, valued at 0 per future purchase"
+)
 
 
 def _log_likelihood(params: FloatArray, x: FloatArray, m: FloatArray) -> FloatArray:
@@ -57,6 +74,12 @@ class GammaGammaModel(BaseEstimator):
         Absolute Pearson correlation between ``frequency`` and ``monetary_value`` of
         repeat buyers above which a :class:`~clientalytics.exceptions.ModelAssumptionWarning`
         is issued.
+    non_positive : {"exclude", "raise"}, default "exclude"
+        What to do with repeat buyers whose ``monetary_value`` is zero or negative
+        (credit notes netted into their repeat purchases): ``"exclude"`` leaves
+        them out of the fit, lists them in :attr:`excluded_` and warns with a
+        :class:`~clientalytics.exceptions.DataQualityWarning`; ``"raise"`` raises
+        :class:`~clientalytics.exceptions.ValidationError`.
 
     Attributes
     ----------
@@ -74,11 +97,21 @@ class GammaGammaModel(BaseEstimator):
     population_mean_value_ : float
         Expected value per purchase of a client with no repeat purchase,
         ``p * gamma / (q - 1)``.
+    excluded_ : pandas.DataFrame
+        Repeat buyers left out of the fit, indexed like the summary, columns
+        :data:`EXCLUDED_COLUMNS` (``frequency``, ``monetary_value``, ``reason``);
+        empty when every repeat buyer was fitted.
     """
 
-    def __init__(self, penalizer_coef: float = 0.0, correlation_threshold: float = 0.3) -> None:
+    def __init__(
+        self,
+        penalizer_coef: float = 0.0,
+        correlation_threshold: float = 0.3,
+        non_positive: Literal["exclude", "raise"] = "exclude",
+    ) -> None:
         self.penalizer_coef = penalizer_coef
         self.correlation_threshold = correlation_threshold
+        self.non_positive = non_positive
 
     def _repeat_buyers(
         self, summary: pd.DataFrame, sample_weight: ArrayLike | None
@@ -92,8 +125,14 @@ class GammaGammaModel(BaseEstimator):
         weight = check_sample_weight(sample_weight, len(summary))
         x = data["frequency"].to_numpy()
         m = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        if self.non_positive not in ("exclude", "raise"):
+            raise ValidationError(
+                f"non_positive must be 'exclude' or 'raise', got {self.non_positive!r}"
+            )
         repeat = x > 0
-        bad = repeat & ~(np.isfinite(m) & (m > 0))
+        missing = repeat & ~np.isfinite(m)
+        non_positive = repeat & np.isfinite(m) & (m <= 0)
+        bad = missing | (non_positive if self.non_positive == "raise" else False)
         if bad.any():
             raise ValidationError(
                 f"summary: column 'monetary_value' must be positive and finite for clients "
@@ -101,9 +140,29 @@ class GammaGammaModel(BaseEstimator):
                 f"{summary['monetary_value'][bad].head(3).to_dict()} (loss-making purchases "
                 f"cannot be modelled by Gamma-Gamma: fit it on revenue and apply a margin rate)"
             )
-        if not repeat.any():
-            raise ValidationError("summary: no client has a repeat purchase; nothing to fit")
-        return x[repeat], m[repeat], weight[repeat]
+        self.excluded_ = pd.DataFrame(
+            {
+                "frequency": x[non_positive],
+                "monetary_value": m[non_positive],
+                "reason": NON_POSITIVE_REASON,
+            },
+            index=summary.index[non_positive],
+            columns=EXCLUDED_COLUMNS,
+        )
+        fitted = repeat & ~non_positive
+        if non_positive.any():
+            warnings.warn(
+                f"Gamma-Gamma: {int(non_positive.sum())} repeat buyer(s) with a mean value per "
+                f"repeat purchase of zero or less (credit notes), e.g. "
+                f"{summary['monetary_value'][non_positive].head(3).to_dict()}, are left out of "
+                "the fit and valued at 0 per future purchase; see excluded_",
+                DataQualityWarning,
+                stacklevel=3,
+            )
+        if not fitted.any():
+            what = "with a positive mean value " if non_positive.any() else ""
+            raise ValidationError(f"summary: no client {what}has a repeat purchase; nothing to fit")
+        return x[fitted], m[fitted], weight[fitted]
 
     def fit(
         self, summary: pd.DataFrame, *, sample_weight: ArrayLike | None = None
@@ -114,7 +173,9 @@ class GammaGammaModel(BaseEstimator):
         ----------
         summary : pandas.DataFrame
             Columns ``frequency`` and ``monetary_value`` (mean value of the repeat
-            purchases). Clients with ``frequency == 0`` are ignored.
+            purchases). Clients with ``frequency == 0`` are ignored, and so are
+            repeat buyers with ``monetary_value <= 0`` (listed in ``excluded_``)
+            unless ``non_positive="raise"``.
         sample_weight : array-like, optional
             Number of clients each row stands for.
 
@@ -126,7 +187,9 @@ class GammaGammaModel(BaseEstimator):
         Raises
         ------
         ValidationError
-            On missing columns, or non-positive values of repeat buyers.
+            On missing columns, missing or infinite values of repeat buyers,
+            non-positive values of repeat buyers with ``non_positive="raise"``, or
+            no repeat buyer with a positive value.
         ConvergenceError
             When the search fails or ``q <= 1`` (mean value undefined).
 
@@ -134,6 +197,8 @@ class GammaGammaModel(BaseEstimator):
         -----
         ModelAssumptionWarning
             When ``|corr(frequency, monetary_value)|`` exceeds ``correlation_threshold``.
+        DataQualityWarning
+            When repeat buyers with ``monetary_value <= 0`` are left out of the fit.
         """
         x, m, w = self._repeat_buyers(summary, sample_weight)
         if np.std(x) > 0 and np.std(m) > 0:
@@ -193,28 +258,52 @@ class GammaGammaModel(BaseEstimator):
         Returns
         -------
         pandas.Series
-            Named ``expected_value``, indexed like ``summary``.
+            Named ``expected_value``, indexed like ``summary``. A repeat buyer whose
+            ``monetary_value`` is zero or negative (credit notes) is outside the
+            model and gets 0: its repeat purchases so far brought nothing in, and
+            the model's shrinkage towards the population mean would value them as
+            if they had.
         """
         if not hasattr(self, "params_"):
             raise NotFittedError("This GammaGammaModel is not fitted yet; call fit(summary) first.")
         p, q, v = self.params_.to_numpy()
-        data = check_summary(summary, columns=("frequency", "monetary_value"))
-        x = data["frequency"].to_numpy()
-        m = np.where(x > 0, data["monetary_value"].to_numpy(), 0.0)
-        value = (p * (v + x * m)) / (p * x + q - 1)
+        x, m = self._values(summary)
+        with np.errstate(invalid="ignore"):
+            value = (p * (v + x * m)) / (p * x + q - 1)
+        value = np.where((x > 0) & (m <= 0), 0.0, value)
         return pd.Series(value, index=summary.index, name="expected_value")
 
     predict = expected_value
 
+    @staticmethod
+    def _values(summary: pd.DataFrame) -> tuple[FloatArray, FloatArray]:
+        """``frequency`` and ``monetary_value`` (0 without repeat purchases) as arrays.
+
+        ``monetary_value`` may be negative (credit notes) but must be finite.
+        """
+        data = check_summary(summary, columns=("frequency",))
+        if "monetary_value" not in summary.columns:
+            raise ValidationError("summary: missing column(s) ['monetary_value']")
+        raw = pd.to_numeric(summary["monetary_value"], errors="coerce")
+        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            raise ValidationError(
+                f"summary: column 'monetary_value' has {int(bad.sum())} missing, non-numeric "
+                f"or infinite value(s), e.g. {summary['monetary_value'][bad].head(3).to_dict()}"
+            )
+        x = data["frequency"].to_numpy()
+        return x, np.where(x > 0, values, 0.0)
+
     def client_log_likelihood(self, summary: pd.DataFrame) -> pd.Series:
-        """Log-likelihood of each repeat buyer's mean value (index: repeat buyers only)."""
+        """Log-likelihood of each repeat buyer's mean value.
+
+        The index holds the repeat buyers with a positive mean value only (the
+        others are outside the model, see :attr:`excluded_`).
+        """
         if not hasattr(self, "params_"):
             raise NotFittedError("This GammaGammaModel is not fitted yet; call fit(summary) first.")
-        data = check_summary(summary, columns=("frequency", "monetary_value"))
-        rows = data["frequency"] > 0
-        ll = _log_likelihood(
-            self.params_.to_numpy(),
-            data.loc[rows, "frequency"].to_numpy(),
-            data.loc[rows, "monetary_value"].to_numpy(),
-        )
-        return pd.Series(ll, index=summary.index[rows.to_numpy()], name="log_likelihood")
+        x, m = self._values(summary)
+        rows = (x > 0) & (m > 0)
+        ll = _log_likelihood(self.params_.to_numpy(), x[rows], m[rows])
+        return pd.Series(ll, index=summary.index[rows], name="log_likelihood")

@@ -13,9 +13,15 @@ where ``Dw`` (``Dv``) is the largest (``balance="max"``) or the mean
 (``balance="mean"``) absolute deviation, in percent, of a manager's workload
 (value) from its fair share. A manager's fair share of the total is
 proportional to its capacity (equal shares when some capacity is missing). The
-problem is solved exactly with :func:`scipy.optimize.milp` (HiGHS) on binary
+problem is solved with :func:`scipy.optimize.milp` (HiGHS) on binary
 assignment variables; the maximum deviations are linearised with two continuous
 variables.
+
+The solver's effort is bounded by work, not by time: it stops at the relative
+optimality gap ``mip_rel_gap`` or after ``node_limit`` branch-and-bound nodes,
+whichever comes first, and HiGHS is deterministic, so the same input gives the
+same assignment on any machine and under any load. A ``time_limit`` can be added
+as a safety net, at the price of results that depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -79,12 +85,14 @@ class RedistributionResult:
     objective : float
         Value of the minimised objective.
     status : str
-        ``"optimal"`` (within ``mip_rel_gap``), or ``"time_limit"`` when the time
-        limit stopped the solver with a feasible but possibly not optimal
-        assignment.
+        ``"optimal"`` (proven within ``mip_rel_gap``), ``"node_limit"`` when the
+        node limit stopped the solver with a feasible assignment whose objective is
+        at most ``mip_gap`` above the best possible one, or ``"time_limit"`` when a
+        time limit did (then the outcome depends on the machine's speed).
     mip_gap : float
-        Relative gap between the objective found and the solver's lower bound
-        (0 when proven optimal).
+        Relative gap between :attr:`objective` and the solver's lower bound on it,
+        ``(objective - bound) / objective`` (0 when proven optimal): the
+        assignment's objective is within this share of the best possible one.
     """
 
     assignment: pd.DataFrame
@@ -213,7 +221,8 @@ def redistribute_portfolio(
     workload_weight: float = 1.0,
     value_weight: float = 0.5,
     balance: Literal["max", "mean"] = "mean",
-    time_limit: float | None = 60.0,
+    node_limit: int | None = 1000,
+    time_limit: float | None = None,
     mip_rel_gap: float = 1e-3,
 ) -> RedistributionResult:
     """Propose a capacity- and specialisation-respecting, balanced, low-churn assignment.
@@ -245,10 +254,17 @@ def redistribute_portfolio(
         Imbalance measured as the largest deviation over managers (``"max"``: the
         worst-off manager counts) or as the mean absolute deviation (``"mean"``:
         every manager counts; usually solves faster on large bases).
+    node_limit : int, optional
+        Branch-and-bound nodes the solver may explore (HiGHS ``node_limit``);
+        ``None`` for no limit. A limit on work: the result does not depend on the
+        machine or its load.
     time_limit : float, optional
-        Seconds the solver may run; ``None`` for no limit.
+        Seconds the solver may run; ``None`` (the default) for no limit. When it
+        stops the solver, the result depends on the machine's speed; prefer
+        ``node_limit`` where the same input must give the same output.
     mip_rel_gap : float
-        Relative optimality gap at which the solver stops (HiGHS ``mip_rel_gap``).
+        Relative optimality gap at which the solver stops (HiGHS ``mip_rel_gap``),
+        relative to the whole objective (moves included).
 
     Returns
     -------
@@ -260,7 +276,8 @@ def redistribute_portfolio(
         Bad inputs, a client without any eligible manager, or capacity too small
         (the message gives the shortfall and the managers concerned).
     ConvergenceError
-        The solver stopped without any feasible assignment (e.g. time limit too short).
+        The solver stopped without any feasible assignment (node or time limit too
+        small).
     """
     if not len(clients) or not len(managers):
         raise ValidationError(
@@ -271,6 +288,8 @@ def redistribute_portfolio(
             "move_cost must be positive and the balance weights non-negative; got "
             f"{move_cost}, {workload_weight}, {value_weight}"
         )
+    if node_limit is not None and node_limit < 1:
+        raise ValidationError(f"node_limit must be a positive number of nodes, got {node_limit}")
     if balance not in ("max", "mean"):
         raise ValidationError(f"balance must be 'max' or 'mean', got {balance!r}")
     if current_col not in clients.columns:
@@ -305,12 +324,15 @@ def redistribute_portfolio(
     totals = [(workload, workload_weight), (value, value_weight)]
     active = [(amount, weight) for amount, weight in totals if amount.sum() > 0 and weight > 0]
     # variables: x (n_pairs binaries), then per balanced quantity either one maximum
-    # deviation (balance="max") or one deviation per manager (balance="mean"), in percent
+    # deviation (balance="max") or one deviation per manager (balance="mean"), in percent,
+    # and last one variable fixed at 1 that carries the constant of the objective
+    # (moves = n - sum(x on current pairs)), so that the solver's gap is relative to
+    # the whole objective
     per_quantity = 1 if balance == "max" else k
-    n_var = n_pairs + per_quantity * len(active)
+    n_var = n_pairs + per_quantity * len(active) + 1
     c = np.zeros(n_var)
     c[:n_pairs] = -move_cost * stays
-    constant = move_cost * n  # moves = n - sum(x on current pairs)
+    c[-1] = move_cost * n
 
     rows: list[int] = []
     cols: list[int] = []
@@ -351,15 +373,19 @@ def redistribute_portfolio(
             add(np.append(sel, dev), np.append(amount[ii[sel]], target / 100.0), target, np.inf)
     matrix = coo_array((vals, (rows, cols)), shape=(r, n_var)).tocsr()
     integrality = np.append(np.ones(n_pairs), np.zeros(n_var - n_pairs))
+    lower = np.zeros(n_var)
     upper = np.append(np.ones(n_pairs), np.full(n_var - n_pairs, np.inf))
-    options: dict[str, float] = {"mip_rel_gap": float(mip_rel_gap)}
+    lower[-1] = upper[-1] = 1.0
+    options: dict[str, float | int] = {"mip_rel_gap": float(mip_rel_gap)}
+    if node_limit is not None:
+        options["node_limit"] = int(node_limit)
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
     res = milp(
         c,
         constraints=LinearConstraint(matrix, lo, hi),
         integrality=integrality,
-        bounds=Bounds(np.zeros(n_var), upper),
+        bounds=Bounds(lower, upper),
         options=options,
     )
     if res.x is None:
@@ -369,7 +395,8 @@ def redistribute_portfolio(
                 "capacities of the managers each client group may go to"
             )
         raise ConvergenceError(
-            f"the solver found no feasible assignment ({res.message}); raise time_limit"
+            f"the solver found no feasible assignment ({res.message}); raise node_limit "
+            "(or time_limit)"
         )
     chosen = res.x[:n_pairs] > 0.5
     new_owner = np.empty(n, dtype=object)
@@ -407,14 +434,19 @@ def redistribute_portfolio(
         }
     )
     n_moves = int(moved.sum())
-    status = "optimal" if res.status == 0 else "time_limit"
+    if res.status == 0:
+        status = "optimal"
+    elif "time limit" in str(res.message).lower():
+        status = "time_limit"
+    else:
+        status = "node_limit"
     return RedistributionResult(
         assignment=assignment,
         moves=assignment[assignment["moved"]].reset_index(drop=True),
         before=before,
         after=after,
         n_moves=n_moves,
-        objective=float(res.fun + constant),
+        objective=float(res.fun),
         status=status,
         mip_gap=float(getattr(res, "mip_gap", 0.0) or 0.0),
     )

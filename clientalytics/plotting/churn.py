@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 
+from clientalytics.plotting._text import plain_text
+
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (6, 4.5)) -> Axes:
     if ax is not None:
@@ -43,7 +45,7 @@ def plot_gains(gains: Mapping[str, pd.DataFrame] | pd.DataFrame, *, ax: Axes | N
     ax.set_title("Cumulative gains")
     ax.legend(loc="lower right", fontsize="small")
     ax.grid(alpha=0.3)
-    return ax
+    return plain_text(ax)
 
 
 def plot_calibration(
@@ -74,7 +76,7 @@ def plot_calibration(
     ax.set_title("Calibration")
     ax.legend(loc="upper left", fontsize="small")
     ax.grid(alpha=0.3)
-    return ax
+    return plain_text(ax)
 
 
 def plot_feature_importance(
@@ -105,4 +107,4 @@ def plot_feature_importance(
     )
     ax.set_xlabel("drop in ROC AUC when shuffled")
     ax.set_title("Permutation importance")
-    return ax
+    return plain_text(ax)

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.plotting._text import plain_text
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -57,7 +58,7 @@ def plot_frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = Non
     -------
     matplotlib.axes.Axes
     """
-    return _heatmap(matrix, ax, "Expected purchases by history", "expected purchases")
+    return plain_text(_heatmap(matrix, ax, "Expected purchases by history", "expected purchases"))
 
 
 def plot_probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -74,7 +75,7 @@ def plot_probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = Non
     -------
     matplotlib.axes.Axes
     """
-    return _heatmap(matrix, ax, "Probability alive by history", "P(alive)")
+    return plain_text(_heatmap(matrix, ax, "Probability alive by history", "P(alive)"))
 
 
 def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -103,7 +104,7 @@ def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> 
     ax.set_ylabel("clients")
     ax.set_title("Clients by number of repeat purchases")
     ax.legend()
-    return ax
+    return plain_text(ax)
 
 
 def plot_calibration_holdout(
@@ -140,7 +141,7 @@ def plot_calibration_holdout(
     ax.set_ylabel("mean purchases in holdout period")
     ax.set_title("Calibration vs holdout")
     ax.legend()
-    return ax
+    return plain_text(ax)
 
 
 def plot_cumulative_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -168,7 +169,7 @@ def plot_cumulative_transactions(table: pd.DataFrame, *, ax: Axes | None = None)
     ax.set_ylabel("cumulative repeat purchases")
     ax.set_title("Tracking cumulative repeat purchases")
     ax.legend()
-    return ax
+    return plain_text(ax)
 
 
 def plot_clv_distribution(
@@ -199,7 +200,7 @@ def plot_clv_distribution(
     ax.set_ylabel("clients")
     ax.set_title("Distribution of customer lifetime value")
     ax.legend()
-    return ax
+    return plain_text(ax)
 
 
 def plot_survival_projection(
@@ -235,4 +236,4 @@ def plot_survival_projection(
     ax.set_ylim(0, 1.02)
     ax.set_title("Contract survival")
     ax.legend()
-    return ax
+    return plain_text(ax)

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from clientalytics.engagement.contact_frequency import ContactSaturation
 from clientalytics.exceptions import ValidationError
+from clientalytics.plotting._text import plain_text
 
 __all__ = [
     "plot_contact_loyalty",
@@ -58,7 +59,7 @@ def plot_request_times(
     ax.set_xticks(np.arange(1, len(labels) + 1), labels)
     ax.set_ylabel(column.replace("_", " "))
     ax.set_title(f"{column.replace('_', ' ')} by {by} (outliers hidden)")
-    return ax
+    return plain_text(ax)
 
 
 def plot_renewal_pipeline(pipeline: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -87,7 +88,7 @@ def plot_renewal_pipeline(pipeline: pd.DataFrame, *, ax: Axes | None = None) -> 
     ax.set_title(f"Renewal pipeline: {len(pipeline)} contract(s) expiring")
     ax.legend()
     ax.tick_params(axis="x", rotation=30)
-    return ax
+    return plain_text(ax)
 
 
 def plot_contact_loyalty(
@@ -145,7 +146,7 @@ def plot_contact_loyalty(
     ax.set_ylabel("share buying next period")
     ax.set_title("Contact frequency vs loyalty")
     ax.legend(fontsize=8)
-    return ax
+    return plain_text(ax)
 
 
 def plot_expectation_gaps(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -180,4 +181,4 @@ def plot_expectation_gaps(gaps: pd.DataFrame, *, ax: Axes | None = None) -> Axes
     ax.set_xlabel("mean score (0-10)")
     ax.set_title("Expected vs perceived service (red: below expectation)")
     ax.legend()
-    return ax
+    return plain_text(ax)

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
 from clientalytics.managers.redistribution import RedistributionResult
+from clientalytics.plotting._text import plain_text
 
 __all__ = ["plot_redistribution", "plot_scorecard"]
 
@@ -64,7 +65,7 @@ def plot_scorecard(
     ax.set_title(f"{metric.replace('_', ' ')} by manager, period from {when.date()}")
     ax.set_ylabel(metric)
     ax.tick_params(axis="x", rotation=60)
-    return ax
+    return plain_text(ax)
 
 
 def plot_redistribution(
@@ -109,4 +110,4 @@ def plot_redistribution(
     ax.set_ylabel(quantity.replace("_", " "))
     ax.set_title(f"{quantity.replace('_', ' ')} per manager: {result.n_moves} move(s)")
     ax.legend()
-    return ax
+    return plain_text(ax)

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
 from clientalytics.marketing.response import ResponseCurve
+from clientalytics.plotting._text import plain_text
 
 __all__ = [
     "plot_metrics_by_segment",
@@ -60,7 +61,7 @@ def plot_nmc_waterfall(
         ax.annotate(f"{h:,.0f}", (i, b + h), ha="center", va="bottom", fontsize=8)
     ax.set_ylabel("Amount")
     ax.set_title("From sales to net marketing contribution")
-    return ax
+    return plain_text(ax)
 
 
 def plot_metrics_by_segment(metrics: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -93,7 +94,7 @@ def plot_metrics_by_segment(metrics: pd.DataFrame, *, ax: Axes | None = None) ->
     twin.plot(x, roi, "o", color="#1f4e79", label="marketing ROI, %")
     twin.set_ylabel("Marketing ROI, %")
     ax.set_title("Net marketing contribution and ROI by group")
-    return ax
+    return plain_text(ax)
 
 
 def plot_response_curves(
@@ -133,7 +134,7 @@ def plot_response_curves(
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8)
     ax.set_title("Acquisition and retention response to spending")
-    return ax
+    return plain_text(ax)
 
 
 def plot_strategy_comparison(
@@ -169,4 +170,4 @@ def plot_strategy_comparison(
     ax.axhline(0, color="black", linewidth=0.8)
     ax.legend(fontsize=8)
     ax.set_title("Investment strategies over the horizon")
-    return ax
+    return plain_text(ax)

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.plotting._text import plain_text
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (8, 4)) -> Axes:
@@ -40,22 +41,37 @@ def plot_retention_over_time(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValidationError
+        A metric column is missing, or there is no row to draw. Undefined rates
+        (NaN) leave gaps in their line.
     """
     missing = [m for m in metrics if m not in coefficients.columns]
     if missing:
         raise ValidationError(f"coefficients: no column(s) {missing}")
-    ax = _axes(ax)
     rows = coefficients if group is None else coefficients[coefficients["group"] == group]
+    if rows.empty:
+        where = "" if group is None else f" for group {group!r}"
+        raise ValidationError(
+            f"coefficients: no period to draw{where} (retention needs a complete period "
+            "with clients active at its start)"
+        )
+    ax = _axes(ax)
     for name, part in rows.groupby("group", sort=True):
         for metric in metrics:
             label = metric if rows["group"].nunique() == 1 else f"{name}: {metric}"
             ax.plot(part["period"], part[metric], marker="o", label=label)
-    ax.set_ylim(0, max(1.05, float(np.nanmax(rows[list(metrics)].to_numpy(dtype=float))) * 1.05))
+    values = rows[list(metrics)].to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    top = float(finite.max()) if finite.size else 0.0
+    ax.set_ylim(0, max(1.05, top * 1.05))
     ax.set_ylabel("rate")
     ax.set_title("Retention and churn by period")
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
-    return ax
+    return plain_text(ax)
 
 
 def plot_cohort_heatmap(
@@ -87,7 +103,7 @@ def plot_cohort_heatmap(
     ax.set_xlabel("periods since acquisition")
     ax.set_ylabel("cohort")
     ax.set_title(title)
-    return ax
+    return plain_text(ax)
 
 
 def plot_survival_curves(
@@ -129,4 +145,4 @@ def plot_survival_curves(
     ax.set_title("Client survival (Kaplan-Meier)")
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
-    return ax
+    return plain_text(ax)

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.plotting._text import plain_text
 
 _BLUE = "#1f4e79"
 _ORANGE = "#d9822b"
@@ -55,7 +56,7 @@ def plot_segments(summary: pd.DataFrame, *, value: str = "revenue", ax: Axes | N
     ax.set_xlabel("share of total")
     ax.set_title(f"Segments: share of clients and of {value}")
     ax.legend(loc="lower right")
-    return ax
+    return plain_text(ax)
 
 
 def plot_rf_heatmap(
@@ -104,7 +105,7 @@ def plot_rf_heatmap(
     ax.set_ylabel("R score")
     ax.set_title(f"R x F: {label}")
     ax.figure.colorbar(image, ax=ax, label=label)
-    return ax
+    return plain_text(ax)
 
 
 def plot_pareto(
@@ -154,7 +155,7 @@ def plot_pareto(
     ax.set_ylabel("share of value")
     ax.set_title("Pareto curve with ABC cuts")
     ax.legend(loc="lower right")
-    return ax
+    return plain_text(ax)
 
 
 def plot_abc_xyz(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -193,7 +194,7 @@ def plot_abc_xyz(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_xticks(range(3), ["X stable", "Y variable", "Z erratic"])
     ax.set_yticks(range(3), ["A", "B", "C"])
     ax.set_title("ABC x XYZ")
-    return ax
+    return plain_text(ax)
 
 
 def plot_pyramid(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -233,7 +234,7 @@ def plot_pyramid(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_title("Customer pyramid")
     for spine in ax.spines.values():
         spine.set_visible(False)
-    return ax
+    return plain_text(ax)
 
 
 def plot_golden(table: pd.DataFrame, *, top: int = 20, ax: Axes | None = None) -> Axes:
@@ -269,4 +270,4 @@ def plot_golden(table: pd.DataFrame, *, top: int = 20, ax: Axes | None = None) -
     ax.set_xlabel("score")
     ax.set_title(f"Top {len(shown)} clients: what makes the score")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return ax
+    return plain_text(ax)

@@ -1,6 +1,11 @@
 """The self-contained HTML report of a company's client base (``clientalytics report``)."""
 
-from clientalytics.report.build import build_report, write_report
+from clientalytics.report.build import (
+    EmptyBaseError,
+    build_report,
+    check_reportable,
+    write_report,
+)
 from clientalytics.report.model import ReportSection
 
-__all__ = ["ReportSection", "build_report", "write_report"]
+__all__ = ["EmptyBaseError", "ReportSection", "build_report", "check_reportable", "write_report"]

@@ -9,7 +9,7 @@ from importlib import import_module
 from pathlib import Path
 
 from clientalytics.clientbase import ClientBase
-from clientalytics.exceptions import ClientalyticsError
+from clientalytics.exceptions import ClientalyticsError, ValidationError
 from clientalytics.report.model import ReportSection, paragraph
 
 SectionBuilder = Callable[[ClientBase, dict[str, object]], ReportSection]
@@ -53,6 +53,47 @@ def default_builders() -> list[SectionBuilder]:
     return builders
 
 
+class EmptyBaseError(ValidationError):
+    """The client base keeps no transaction, so there is nothing to report on."""
+
+
+def check_reportable(base: ClientBase) -> None:
+    """Refuse a client base that keeps no transaction, before any section runs.
+
+    Parameters
+    ----------
+    base : ClientBase
+        The company to report on.
+
+    Raises
+    ------
+    EmptyBaseError
+        When ``base.transactions`` is empty. The message says how many rows were
+        read and rejected and the most frequent rejection reasons.
+    """
+    if len(base.transactions):
+        return
+    counts = base.row_counts
+    rows_in = int(counts["rows_in"].get("transactions", 0))
+    summary = base.rejection_summary
+    mine = summary[summary["table"] == "transactions"]
+    if rows_in == 0:
+        cause = "the transactions table has no rows"
+    elif mine.empty:
+        cause = f"none of the {rows_in:,} transaction rows read is in the kept table"
+    else:
+        top = mine.sort_values("rows", ascending=False).head(3)
+        reasons = "; ".join(
+            f"column {row['column']!r}: {row['reason']} ({int(row['rows']):,} rows)"
+            for _, row in top.iterrows()
+        )
+        cause = f"all {rows_in:,} transaction rows were rejected ({reasons})"
+    raise EmptyBaseError(
+        f"transactions: no transaction was kept, so there is nothing to report on: {cause}. "
+        "Fix the rows named in the rejection report (ClientBase.rejection_summary) and run again"
+    )
+
+
 def build_report(
     base: ClientBase,
     *,
@@ -86,7 +127,14 @@ def build_report(
         The whole page, with images embedded.
     sections : list of ReportSection
         The sections, in order, for a terminal summary.
+
+    Raises
+    ------
+    EmptyBaseError
+        When ``base`` keeps no transaction (see :func:`check_reportable`); no
+        section is built.
     """
+    check_reportable(base)
     chosen = list(builders) if builders is not None else default_builders()
     context: dict[str, object] = {}
     sections: list[ReportSection] = []
@@ -165,6 +213,11 @@ def write_report(
     -------
     list of ReportSection
         The sections written.
+
+    Raises
+    ------
+    EmptyBaseError
+        When ``base`` keeps no transaction; nothing is written.
     """
     page, sections = build_report(base, builders=builders, progress=progress)
     Path(path).write_text(page, encoding="utf-8")

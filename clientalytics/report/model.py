@@ -1,7 +1,10 @@
 """Building blocks of the HTML report: sections, escaped tables and embedded figures.
 
 Every string that comes from the data goes through :func:`html.escape` here, so a
-client named ``<script>`` renders as text.
+client named ``<script>`` renders as text. A number that is not defined (NaN, an
+infinite ratio, a missing value) is never printed as ``nan`` or ``inf``: tables show
+:data:`DASH` and a note under the table says why, and :func:`number_text` puts the
+dash and the reason into running text.
 """
 
 from __future__ import annotations
@@ -9,8 +12,11 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -48,19 +54,79 @@ def heading(text: str) -> str:
     return f"<h3>{html.escape(text)}</h3>"
 
 
+#: What the report shows in place of a number that is not defined.
+DASH = "\u2014"
+#: Reason given under a table for a dash in a column without a specific reason.
+UNDEFINED_REASON = "no value for that row"
+
+
+def is_undefined(value: object) -> bool:
+    """Whether ``value`` is missing or not a finite number (shown as :data:`DASH`)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float | np.floating):
+        return not math.isfinite(float(value))
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return bool(pd.isna(value))
+    return False
+
+
+def number_text(value: object, fmt: str, reason: str) -> str:
+    """Format a number for running text, or a dash with the reason it is undefined.
+
+    Parameters
+    ----------
+    value : number
+        The value, e.g. a ratio that may be NaN.
+    fmt : str
+        Format specification for a defined value, e.g. ``".0%"`` or ``",.0f"``.
+    reason : str
+        Why the value can be undefined, e.g. ``"no marketing spend recorded"``.
+
+    Returns
+    -------
+    str
+        ``format(value, fmt)``, or ``"— (reason)"`` when ``value`` is missing or
+        not finite.
+    """
+    if is_undefined(value):
+        return f"{DASH} ({reason})"
+    return format(float(value), fmt)  # type: ignore[arg-type]
+
+
 def _format_cell(value: object) -> str:
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        return f"{value:,.2f}" if abs(value) >= 1 or value == 0 else f"{value:.4f}"
+    if is_undefined(value):
+        return DASH
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return f"{number:,.2f}" if abs(number) >= 1 or number == 0 else f"{number:.4f}"
     if isinstance(value, pd.Timestamp):
         return str(value.date()) if value == value.normalize() else str(value)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
     return str(value)
 
 
-def table_to_html(frame: pd.DataFrame, *, max_rows: int = 20, index: bool = True) -> str:
+def _undefined_note(shown: pd.DataFrame, undefined: Mapping[str, str], index: bool) -> str:
+    """Return the note naming the columns of ``shown`` that hold a dash, with reasons."""
+    reasons: dict[str, list[str]] = {}
+    columns: list[tuple[str, pd.Series]] = [(str(c), shown[c]) for c in shown.columns]
+    if index:
+        columns.insert(0, (str(shown.index.name or "index"), shown.index.to_series()))
+    for name, values in columns:
+        if any(is_undefined(v) for v in values):
+            reasons.setdefault(undefined.get(name, UNDEFINED_REASON), []).append(name)
+    if not reasons:
+        return ""
+    parts = [f"{', '.join(names)}: {reason}" for reason, names in reasons.items()]
+    return f'<p class="note">{DASH} = not defined. {html.escape("; ".join(parts))}.</p>'
+
+
+def table_to_html(
+    frame: pd.DataFrame,
+    *,
+    max_rows: int = 20,
+    index: bool = True,
+    undefined: Mapping[str, str] | None = None,
+) -> str:
     """Render a frame as an escaped HTML table.
 
     Parameters
@@ -71,6 +137,11 @@ def table_to_html(frame: pd.DataFrame, *, max_rows: int = 20, index: bool = True
         Rows shown at most; a note says how many more there are.
     index : bool
         Whether to show the index as the first column.
+    undefined : mapping of str to str, optional
+        Column name -> why a value of that column can be undefined (e.g.
+        ``{"nrr": "no revenue in the base period"}``). A missing or non-finite
+        cell is shown as :data:`DASH`, and a note under the table gives, for each
+        column holding one, this reason (or :data:`UNDEFINED_REASON`).
 
     Returns
     -------
@@ -89,6 +160,7 @@ def table_to_html(frame: pd.DataFrame, *, max_rows: int = 20, index: bool = True
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     more = len(frame) - len(shown)
     note = f'<p class="note">{more:,} more rows not shown.</p>' if more > 0 else ""
+    note += _undefined_note(shown, undefined or {}, index)
     header = "<tr>" + "".join(f"<th>{c}</th>" for c in head_cells) + "</tr>"
     return (
         f'<table class="data"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>{note}'

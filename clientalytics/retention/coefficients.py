@@ -130,7 +130,9 @@ def retention_coefficients(
           revenue in this period;
         - ``nrr``: ``revenue_retained / revenue_base``; ``grr``: the same with each
           client's revenue capped at its previous-period revenue (in [0, 1]). Both
-          are NaN only when ``revenue_base`` is 0 (ratio undefined);
+          are NaN only when ``revenue_base`` is zero or negative (nobody active at
+          the start bought in the previous period, or credit notes outweigh the
+          orders): the ratio is undefined there;
         - ``buyers``: clients with an order in the period; ``repeat_buyers``: those
           who had ordered in an earlier period; ``repeat_purchase_rate``: their share
           (0 when nobody bought).

@@ -122,3 +122,12 @@ def test_btyd_baseline_is_pluggable(sample):
     assert set(np.round(scored.unique(), 6)) <= {0.1, 0.5}
     with pytest.raises(ValidationError, match="missing"):
         btyd_churn_probability(X, p_alive=given.iloc[:5])
+
+
+def test_too_few_examples_of_a_class_for_calibration_folds_raise_clearly():
+    X = pd.DataFrame({"days_since_last_purchase": [1.0, 5.0, 9.0, 40.0, 60.0, 80.0]})
+    y = [0, 0, 0, 0, 1, 1]  # two churners, three calibration folds
+    with pytest.raises(ValidationError, match=r"smaller class has 2 example\(s\).*cv=3"):
+        ChurnModel(cv=3).fit(X, y)
+    fitted = ChurnModel(cv=2).fit(X, y)
+    assert fitted.predict_proba(X).shape == (6, 2)

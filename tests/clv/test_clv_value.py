@@ -12,7 +12,7 @@ from clientalytics.clv import (
     customer_lifetime_value,
     period_discount_rate,
 )
-from clientalytics.exceptions import ValidationError
+from clientalytics.exceptions import DataQualityWarning, ValidationError
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +211,20 @@ def test_customer_equity_rejects_unlabelled_clients():
     clv = pd.Series([1.0, 2.0], index=["a", "b"])
     with pytest.raises(ValidationError, match="no label for 1 client"):
         customer_equity(clv, segments=pd.Series(["x"], index=["a"]))
+
+
+def test_clv_of_a_credit_note_client_is_zero_and_the_others_unchanged(models, cdnow_monetary):
+    """Issue 12: a negative mean repeat spend values one client at 0, not the whole base."""
+    bg, gg = models
+    refunded = cdnow_monetary.iloc[[0, 1]].copy()
+    refunded.index = pd.Index([99001, 99002], name=cdnow_monetary.index.name)
+    refunded["monetary_value"] = [-40.0, 0.0]
+    frame = pd.concat([cdnow_monetary, refunded])
+    with pytest.warns(DataQualityWarning, match="2 repeat buyer"):
+        gg_credit = GammaGammaModel().fit(frame)
+    result = customer_lifetime_value(bg, gg_credit, frame, time_unit="W", value="revenue")
+    assert result.loc[[99001, 99002], "clv"].tolist() == [0.0, 0.0]
+    assert result.loc[[99001, 99002], "expected_purchases"].gt(0).all()
+    reference = customer_lifetime_value(bg, gg, cdnow_monetary, time_unit="W", value="revenue")
+    pd.testing.assert_frame_equal(result.drop(index=[99001, 99002]), reference, rtol=1e-10)
+    assert np.isfinite(customer_equity(result)["customer_equity"]).all()

@@ -31,3 +31,30 @@ def test_plot_redistribution_bars():
     heights = [p.get_height() for p in ax.patches]
     assert heights == [4, 0, 2, 2]
     assert "2 move" in ax.get_title()
+
+
+def test_mathtext_characters_in_manager_ids_are_drawn_as_typed(tmp_path):
+    """Issue 12: ``$`` in an id made matplotlib parse the label as a formula (or fail)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import cbook
+
+    ids = ["$M^$", "$x_1$", "M\\2", "M4"]
+    card = pd.DataFrame(
+        {
+            "manager_id": ids,
+            "period": pd.Timestamp("2024-04-01"),
+            "retention_rate": [0.9, 0.5, 0.7, 0.2],
+        }
+    )
+    # the unescaped label is not drawable: mathtext cannot parse "$M^$"
+    fig, ax = plt.subplots()
+    ax.bar(ids, [1, 2, 3, 4])
+    with pytest.raises(ValueError):
+        fig.savefig(tmp_path / "raw.png")
+    plt.close(fig)
+    ax = plot_scorecard(card)
+    ax.figure.savefig(tmp_path / "card.png")
+    shown = [label.get_text() for label in ax.get_xticklabels()]
+    assert sorted(s.replace("\\$", "$") for s in shown) == sorted(ids)
+    assert not any(cbook.is_math_text(s) for s in shown)
+    assert not ax.title.get_parse_math()

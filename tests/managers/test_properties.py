@@ -42,7 +42,7 @@ def portfolios(draw):
 def test_redistribution_respects_rules_or_explains(case):
     clients, managers = case
     try:
-        result = redistribute_portfolio(clients, managers, time_limit=10)
+        result = redistribute_portfolio(clients, managers)
     except ValueError as error:
         assert "eligible" in str(error) or "capacity too small" in str(error)
         return
@@ -73,7 +73,7 @@ def test_tiny_total_value_gives_no_division_by_zero():
         }
     )
     managers = pd.DataFrame({"manager_id": ["M0", "M1"], "capacity": [1, 1], "region": ["n", "n"]})
-    result = redistribute_portfolio(clients, managers, time_limit=10)
+    result = redistribute_portfolio(clients, managers)
     assert np.isfinite(result.before["value_deviation_pct"]).all()
     assert result.n_moves == 0
 

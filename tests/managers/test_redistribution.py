@@ -193,3 +193,64 @@ def test_mean_and_max_balance_differ_on_known_case():
     assert mean.n_moves == 0 and mean.objective == pytest.approx(w * 400 / 3)
     with pytest.raises(ValidationError, match="balance must be"):
         redistribute_portfolio(clients, managers, balance="median")
+
+
+def _hard_case(seed: int = 7, n: int = 60, k: int = 6):
+    rng = np.random.default_rng(seed)
+    owners = [f"M{j}" for j in rng.integers(0, k, size=n)]
+    clients = _clients(
+        owners,
+        workload=rng.gamma(2.0, 5.0, size=n).round(2).tolist(),
+        value=rng.gamma(1.5, 1000.0, size=n).round(2).tolist(),
+    )
+    managers = _managers([f"M{j}" for j in range(k)], rng.integers(10, 16, size=k).tolist())
+    return clients, managers
+
+
+def _objective_by_hand(result, *, move_cost=1.0, workload_weight=1.0, value_weight=0.5):
+    """move cost x moves + weight x mean absolute deviation (balance="mean"), from tables."""
+    after = result.after
+    return (
+        move_cost * result.n_moves
+        + workload_weight * after["workload_deviation_pct"].abs().mean()
+        + value_weight * after["value_deviation_pct"].abs().mean()
+    )
+
+
+def test_node_limit_gives_the_same_assignment_every_time():
+    """Issue 12: work, not wall-clock time, bounds the solver, so runs agree."""
+    clients, managers = _hard_case()
+    runs = [
+        redistribute_portfolio(clients, managers, node_limit=3, mip_rel_gap=1e-6) for _ in range(3)
+    ]
+    first = runs[0]
+    for other in runs[1:]:
+        pd.testing.assert_frame_equal(first.assignment, other.assignment)
+        assert (other.status, other.objective, other.mip_gap) == (
+            first.status,
+            first.objective,
+            first.mip_gap,
+        )
+    assert first.status == "node_limit"
+    assert 0 < first.mip_gap < 1
+    assert first.objective == pytest.approx(_objective_by_hand(first), rel=1e-6)
+    # the reported gap bounds the distance to the best possible objective
+    best = redistribute_portfolio(clients, managers, node_limit=None, mip_rel_gap=1e-6)
+    assert best.status == "optimal"
+    assert best.objective == pytest.approx(_objective_by_hand(best), rel=1e-6)
+    lower = first.objective * (1 - first.mip_gap)
+    assert lower - 1e-6 <= best.objective <= first.objective + 1e-6
+
+
+def test_gap_is_relative_to_the_whole_objective():
+    """The constant part of the objective (moves) counts in the gap the solver stops at."""
+    clients, managers = _hard_case(seed=3)
+    loose = redistribute_portfolio(clients, managers, mip_rel_gap=0.05)
+    assert loose.status == "optimal" and loose.mip_gap <= 0.05 + 1e-9
+    assert loose.objective == pytest.approx(_objective_by_hand(loose), rel=1e-6)
+
+
+def test_node_limit_must_be_positive():
+    clients, managers = _hard_case()
+    with pytest.raises(ValidationError, match="node_limit must be a positive number"):
+        redistribute_portfolio(clients, managers, node_limit=0)

@@ -55,3 +55,17 @@ def test_churn_plots_draw_their_data():
     )
     bars = plot_feature_importance(imp)
     assert len(bars.patches) == 2
+
+
+def test_retention_plot_without_rows_or_with_undefined_rates():
+    import pytest
+
+    from clientalytics.exceptions import ValidationError
+
+    coefs = retention_coefficients(TX, activity_window=1, observation_end="2024-04-30")
+    with pytest.raises(ValidationError, match="no period to draw"):
+        plot_retention_over_time(coefs.iloc[0:0])
+    undefined = coefs.assign(grr=np.nan, nrr=np.nan)
+    ax = plot_retention_over_time(undefined)  # warnings are errors: no all-NaN warning
+    assert ax.get_ylim() == (0.0, 1.05)
+    assert np.isnan(ax.lines[2].get_ydata()).all()

@@ -2,11 +2,15 @@
 
 Fits BG/NBD (purchases, probability alive) and Gamma-Gamma (revenue per purchase) on
 the daily client summary and values each client's expected margin over the next
-12 months, discounted at 10 % a year. Stores the per-client table as
+12 months, discounted at 10 % a year. Clients whose repeat purchases net to zero or
+less after credit notes are left out of the Gamma-Gamma fit and valued at 0; the
+section lists them. Stores the per-client table as
 ``context["clv"]`` for later sections.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,7 +23,7 @@ from clientalytics.clv import (
     customer_equity,
     customer_lifetime_value,
 )
-from clientalytics.exceptions import ConvergenceError, ValidationError
+from clientalytics.exceptions import ConvergenceError, DataQualityWarning, ValidationError
 from clientalytics.plotting.clv import plot_clv_distribution
 from clientalytics.report.model import (
     ReportSection,
@@ -54,20 +58,35 @@ def _transaction_model(summary: pd.DataFrame) -> BetaGeoModel:
         return BetaGeoModel(penalizer_coef=0.001).fit(summary)
 
 
-def _value_per_purchase(summary: pd.DataFrame) -> tuple[GammaGammaModel | pd.Series, str]:
-    """Gamma-Gamma on repeat buyers with positive mean revenue, else observed means."""
-    usable = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
+def _value_per_purchase(
+    summary: pd.DataFrame,
+) -> tuple[GammaGammaModel | pd.Series, str, pd.DataFrame]:
+    """Gamma-Gamma on repeat buyers with positive mean revenue, else observed means.
+
+    Also returns the repeat buyers left out of the spend model, with the reason.
+    """
     try:
-        model = GammaGammaModel().fit(usable)
+        with warnings.catch_warnings():
+            # The clients left out are listed in the section from ``excluded_``.
+            warnings.simplefilter("ignore", DataQualityWarning)
+            model = GammaGammaModel(non_positive="exclude").fit(summary)
     except (ConvergenceError, ValidationError) as err:
         observed = summary["total_revenue"] / (summary["frequency"] + 1)
-        return observed.clip(lower=0.0), f"observed mean revenue per purchase ({err})"
+        floored = observed < 0
+        excluded = pd.DataFrame(
+            {
+                "frequency": summary.loc[floored, "frequency"],
+                "monetary_value": summary.loc[floored, "monetary_value"],
+                "reason": "revenue net of credit notes is negative: valued at 0 per purchase",
+            }
+        )
+        return observed.clip(lower=0.0), f"observed mean revenue per purchase ({err})", excluded
     note = (
         f"Gamma-Gamma p={model.params_['p']:.3g}, q={model.params_['q']:.3g}, "
         f"gamma={model.params_['gamma']:.4g}; correlation of frequency and revenue per "
         f"purchase {model.frequency_spend_correlation_:.2f}"
     )
-    return model, note
+    return model, note, model.excluded_
 
 
 def _segments(
@@ -116,7 +135,7 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         section.blocks.append(paragraph(f"The purchase model could not be fitted: {err}"))
         section.summary.append("CLV: purchase model did not converge")
         return section
-    spend, spend_note = _value_per_purchase(summary)
+    spend, spend_note, excluded = _value_per_purchase(summary)
     clv = customer_lifetime_value(
         transactions_model,
         spend,
@@ -140,6 +159,20 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
             f"over {len(clv):,} clients, is {equity_total:,.2f}."
         )
     )
+    if len(excluded):
+        section.blocks.append(
+            paragraph(
+                f"{len(excluded):,} client(s) whose repeat purchases net to zero or less after "
+                "credit notes are outside the spend model: they are left out of its fit and "
+                "valued at 0 per future purchase (so their lifetime value is 0)."
+            )
+        )
+        shown = excluded.copy()
+        shown.index.name = "client_id"
+        section.blocks.append(table_to_html(shown, max_rows=10))
+        section.summary.append(
+            f"{len(excluded):,} client(s) valued at 0: repeat spend net of credit notes <= 0"
+        )
     top = clv.sort_values("clv", ascending=False).head(20)
     top.index.name = "client_id"
     section.blocks.append(heading("Top 20 clients by lifetime value"))

@@ -16,9 +16,26 @@ from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
     heading,
+    number_text,
     paragraph,
     table_to_html,
 )
+
+#: Work limit of the redistribution solver: branch-and-bound nodes, not seconds, so
+#: the same data always gives the same proposal. The solver stops earlier once the
+#: proposal is proven within :data:`REDISTRIBUTION_GAP` of the best possible one.
+REDISTRIBUTION_NODE_LIMIT = 200
+#: Relative optimality gap at which the redistribution solver stops.
+REDISTRIBUTION_GAP = 0.01
+
+#: Why a scorecard value can be undefined.
+UNDEFINED = {
+    "retention_rate": "no client active at the start of the quarter",
+    "churn_rate": "no client active at the start of the quarter",
+    "median_response_hours": "no request answered in the quarter",
+    "csat_mean": "no survey answer in the quarter",
+    "nps": "no survey answer in the quarter",
+}
 
 _CARD_COLUMNS = [
     "manager_id",
@@ -79,8 +96,9 @@ def _redistribute(base: ClientBase, clv: pd.Series | None) -> tuple[Redistributi
             result = redistribute_portfolio(
                 clients,
                 base.managers,
-                time_limit=8.0,
-                mip_rel_gap=0.01,
+                node_limit=REDISTRIBUTION_NODE_LIMIT,
+                time_limit=None,
+                mip_rel_gap=REDISTRIBUTION_GAP,
                 **options,  # type: ignore[arg-type]
             )
         except (ValidationError, ConvergenceError) as exc:
@@ -132,7 +150,9 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
             f"the {basis}; response time is the median hours to the first answer."
         )
     )
-    section.blocks.append(table_to_html(latest[_CARD_COLUMNS], max_rows=30, index=False))
+    section.blocks.append(
+        table_to_html(latest[_CARD_COLUMNS], max_rows=30, index=False, undefined=UNDEFINED)
+    )
     fig, ax = plt.subplots(figsize=(8, 3.5))
     plot_scorecard(card, metric="retention_rate", ax=ax)
     section.blocks.append(figure_to_html(fig, alt="Retention rate by manager"))
@@ -147,7 +167,7 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         paragraph(
             f"{note} The optimiser (mixed-integer program) proposes {result.n_moves} move(s) "
             f"among {len(result.assignment):,} served clients (status {result.status}, "
-            f"optimality gap {result.mip_gap:.2%})."
+            f"optimality gap {number_text(result.mip_gap, '.2%', 'objective is 0')})."
         )
     )
     reasons = result.moves["reason"].value_counts().rename("moves").to_frame()
@@ -158,7 +178,7 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     section.blocks.append(table_to_html(result.after.round(1), max_rows=30, index=False))
     section.summary = [
         f"managers: {card['manager_id'].nunique()}; last quarter mean retention "
-        f"{latest['retention_rate'].mean():.1%}",
+        f"{number_text(latest['retention_rate'].mean(), '.1%', UNDEFINED['retention_rate'])}",
         f"redistribution: {result.n_moves} move(s), status {result.status}",
     ]
     return section

@@ -22,9 +22,19 @@ from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
     heading,
+    number_text,
     paragraph,
     table_to_html,
 )
+
+#: Why marketing ROS and ROI can be undefined.
+NO_SALES = "no sales"
+NO_SPEND = "no marketing spend recorded"
+UNDEFINED = {
+    "marketing_ros": NO_SALES,
+    "marketing_roi": NO_SPEND,
+    "gross_margin_pct": NO_SALES,
+}
 
 METRIC_COLUMNS = [
     "sales",
@@ -62,12 +72,13 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     context["marketing"] = analysis
     section = ReportSection(title="Marketing economics", key="marketing")
     total = analysis.metrics.loc["total"]
+    ros = number_text(total["marketing_ros"], ".1%", NO_SALES)
+    roi = number_text(total["marketing_roi"], ".0%", NO_SPEND)
     section.blocks.append(
         paragraph(
             f"Net marketing contribution {total['nmc']:,.0f} on sales of {total['sales']:,.0f} "
             f"and marketing & sales expenses of {total['marketing_expenses']:,.0f}: marketing "
-            f"ROS {total['marketing_ros']:.1%}, marketing ROI {total['marketing_roi']:.0%} "
-            "(NMC / expenses, Best)."
+            f"ROS {ros}, marketing ROI {roi} (NMC / expenses, Best)."
         )
     )
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -77,9 +88,13 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     fig.tight_layout()
     section.blocks.append(figure_to_html(fig, alt="NMC waterfall and NMC by segment"))
     section.blocks.append(heading("By acquisition channel"))
-    section.blocks.append(table_to_html(analysis.by_channel[[*METRIC_COLUMNS, "n_clients"]]))
+    section.blocks.append(
+        table_to_html(analysis.by_channel[[*METRIC_COLUMNS, "n_clients"]], undefined=UNDEFINED)
+    )
     section.blocks.append(heading("By segment"))
-    section.blocks.append(table_to_html(by_segment[[*METRIC_COLUMNS, "n_clients"]]))
+    section.blocks.append(
+        table_to_html(by_segment[[*METRIC_COLUMNS, "n_clients"]], undefined=UNDEFINED)
+    )
     profit = analysis.profitability
     losses = analysis.loss_making
     section.blocks.append(heading("Loss-making clients"))
@@ -109,7 +124,7 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         comparison = compare_strategies(market.model, plans)
     except (ValidationError, ConvergenceError) as err:
         section.blocks.append(paragraph(f"The strategy comparison could not be computed: {err}"))
-        section.summary = [f"NMC {total['nmc']:,.0f}; ROI {total['marketing_roi']:.0%}"]
+        section.summary = [f"NMC {total['nmc']:,.0f}; ROI {roi}"]
         return section
     context["strategies"] = comparison
     section.blocks.append(
@@ -136,11 +151,10 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         "marketing_roi",
         "customer_equity",
     ]
-    section.blocks.append(table_to_html(comparison[shown]))
+    section.blocks.append(table_to_html(comparison[shown], undefined=UNDEFINED))
     best = str(comparison["customer_equity"].idxmax())
     section.summary = [
-        f"NMC {total['nmc']:,.0f}; ROS {total['marketing_ros']:.1%}; "
-        f"ROI {total['marketing_roi']:.0%}",
+        f"NMC {total['nmc']:,.0f}; ROS {ros}; ROI {roi}",
         f"loss-making clients: {len(losses):,}; best strategy by customer equity: {best}",
     ]
     return section

@@ -9,10 +9,14 @@ from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
     heading,
+    number_text,
     paragraph,
     table_to_html,
 )
 from clientalytics.summary import summarize
+
+#: Why a total can be undefined: a sum of finite amounts beyond the float range.
+TOO_LARGE = "the total exceeds the range of floating-point numbers"
 
 
 def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
@@ -36,12 +40,13 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     counts = base.row_counts
     rejected = int(counts["rejected"].sum())
     section = ReportSection(title="Data quality and overview", key="data-quality")
+    revenue = number_text(tx["revenue"].sum(), ",.2f", TOO_LARGE)
+    margin = number_text((tx["revenue"] - tx["variable_cost"]).sum(), ",.2f", TOO_LARGE)
     section.blocks.append(
         paragraph(
             f"Observation window {tx['date'].min().date()} to {base.observation_end.date()}: "
             f"{len(base.clients):,} clients, {len(summary):,} with at least one order, "
-            f"{len(tx):,} transactions, revenue {tx['revenue'].sum():,.2f}, margin "
-            f"{(tx['revenue'] - tx['variable_cost']).sum():,.2f}."
+            f"{len(tx):,} transactions, revenue {revenue}, margin {margin}."
         )
     )
     section.blocks.append(heading("Rows per table"))
@@ -77,7 +82,7 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     section.blocks.append(table_to_html(stats))
     section.summary = [
         f"clients: {len(base.clients):,}; transactions: {len(tx):,}; rejected rows: {rejected:,}",
-        f"revenue: {tx['revenue'].sum():,.0f}; one-time buyers: "
+        f"revenue: {number_text(tx['revenue'].sum(), ',.0f', TOO_LARGE)}; one-time buyers: "
         f"{(summary['frequency'] == 0).mean():.0%}",
     ]
     return section

@@ -19,7 +19,7 @@ from clientalytics.churn import (
     temporal_split,
 )
 from clientalytics.clientbase import ClientBase
-from clientalytics.exceptions import ClientalyticsError
+from clientalytics.exceptions import ClientalyticsError, ValidationError
 from clientalytics.plotting.churn import plot_calibration, plot_gains
 from clientalytics.plotting.retention import (
     plot_cohort_heatmap,
@@ -30,6 +30,7 @@ from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
     heading,
+    number_text,
     paragraph,
     table_to_html,
 )
@@ -48,6 +49,15 @@ from clientalytics.retention import (
 ACTIVITY_WINDOW = 3
 #: Label window of the churn forecast, in months.
 HORIZON = 6
+#: Why a ratio of the retention tables can be undefined.
+NRR_UNDEFINED = "no revenue in the base period"
+UNDEFINED = {
+    "nrr": NRR_UNDEFINED,
+    "grr": NRR_UNDEFINED,
+    "renewal_rate": "no contract expired in the period",
+    "retention_rate": "no client active at the start",
+    "churn_rate": "no client active at the start",
+}
 
 
 def _coefficients(base: ClientBase, section: ReportSection) -> pd.DataFrame:
@@ -83,7 +93,15 @@ def _coefficients(base: ClientBase, section: ReportSection) -> pd.DataFrame:
             "none expired)."
         )
     )
-    section.blocks.append(table_to_html(shown[columns], max_rows=24))
+    if coefs.empty:
+        section.blocks.append(
+            paragraph(
+                "No complete quarter with clients active at its start yet: retention and "
+                "churn rates are not defined."
+            )
+        )
+        return coefs
+    section.blocks.append(table_to_html(shown[columns], max_rows=24, undefined=UNDEFINED))
     fig, ax = plt.subplots(figsize=(8, 3.5))
     plot_retention_over_time(coefs, ax=ax)
     section.blocks.append(figure_to_html(fig, alt="Retention and churn by quarter"))
@@ -109,7 +127,11 @@ def _segments(base: ClientBase, context: dict[str, object], section: ReportSecti
     last = by_segment[by_segment["period"] == by_segment["period"].max()].set_index("group")
     section.blocks.append(heading(f"Retention by segment, {last['period'].iloc[0].year}"))
     section.blocks.append(
-        table_to_html(last[["clients_start", "lost", "retention_rate", "nrr"]], max_rows=20)
+        table_to_html(
+            last[["clients_start", "lost", "retention_rate", "nrr"]],
+            max_rows=20,
+            undefined=UNDEFINED,
+        )
     )
 
 
@@ -140,9 +162,10 @@ def _cohorts_and_survival(base: ClientBase, section: ReportSection) -> list[str]
         test = compare_survival(lifetimes).iloc[0]
         section.blocks.append(
             paragraph(
-                f"Log-rank test across legal statuses: chi-squared {test['test_statistic']:.2f} "
-                f"on {int(test['degrees_of_freedom'])} degrees of freedom, p = "
-                f"{test['p_value']:.3f}."
+                "Log-rank test across legal statuses: chi-squared "
+                f"{number_text(test['test_statistic'], '.2f', 'no event to compare')} on "
+                f"{int(test['degrees_of_freedom'])} degrees of freedom, p = "
+                f"{number_text(test['p_value'], '.3f', 'no event to compare')}."
             )
         )
     median = medians.loc["all clients"]
@@ -166,6 +189,17 @@ def _clv(context: dict[str, object], index: pd.Index) -> pd.Series | None:
     return values.reindex(index).astype(float)
 
 
+def _check_classes(y: pd.Series, folds: int, what: str) -> None:
+    """Raise unless ``y`` holds ``folds`` churned and ``folds`` retained examples."""
+    counts = pd.Series(y).astype(int).value_counts()
+    churned, retained = int(counts.get(1, 0)), int(counts.get(0, 0))
+    if min(churned, retained) < folds:
+        raise ValidationError(
+            f"too few examples over the {what}: {churned} churned and {retained} retained "
+            f"client-cutoffs, at least {folds} of each are needed"
+        )
+
+
 def _churn(base: ClientBase, context: dict[str, object], section: ReportSection) -> list[str]:
     section.blocks.append(heading(f"Churn forecast: no order in the next {HORIZON} months"))
     try:
@@ -174,6 +208,9 @@ def _churn(base: ClientBase, context: dict[str, object], section: ReportSection)
         )
         X, y = churn_dataset(base, cutoffs=[*train, test], horizon=HORIZON)
         X_tr, y_tr, X_te, y_te = temporal_split(X, y, test_cutoff=test)
+        folds = ChurnModel().cv
+        _check_classes(y_tr, folds, "training cutoffs")
+        _check_classes(y, folds, "cutoffs")
         model = ChurnModel(random_state=0).fit(X_tr, y_tr)
         recency = RecencyBaseline().fit(X_tr, y_tr)
         scores = {
@@ -242,10 +279,14 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     _segments(base, context, section)
     summary = _cohorts_and_survival(base, section)
     summary += _churn(base, context, section)
+    if coefs.empty:
+        section.summary = ["retention: no complete quarter with active clients yet", *summary]
+        return section
     latest = coefs.iloc[-1]
     section.summary = [
         f"retention {latest['retention_rate']:.0%}, churn {latest['churn_rate']:.0%}, "
-        f"NRR {latest['nrr']:.0%} in the quarter from {latest['period'].date()}",
+        f"NRR {number_text(latest['nrr'], '.0%', NRR_UNDEFINED)} in the quarter from "
+        f"{latest['period'].date()}",
         *summary,
     ]
     return section

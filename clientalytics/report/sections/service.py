@@ -37,6 +37,7 @@ from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
     heading,
+    number_text,
     paragraph,
     table_to_html,
 )
@@ -103,8 +104,9 @@ def _satisfaction(base: ClientBase, context: dict[str, object], section: ReportS
     overall = satisfaction_summary(base.surveys)
     section.blocks.append(
         paragraph(
-            f"NPS {overall['nps'].iloc[0]:.1f} over {int(overall['n_nps'].iloc[0])} answers; "
-            f"mean CSAT {overall['csat_mean'].iloc[0]:.2f} of 5."
+            f"NPS {number_text(overall['nps'].iloc[0], '.1f', 'no NPS answer')} over "
+            f"{int(overall['n_nps'].iloc[0])} answers; mean CSAT "
+            f"{number_text(overall['csat_mean'].iloc[0], '.2f', 'no CSAT answer')} of 5."
         )
     )
     section.blocks.append(
