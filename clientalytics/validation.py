@@ -200,6 +200,10 @@ def _empty_column(col: Column, index: pd.Index) -> pd.Series:
         "int": "Int64",
         "bool": "boolean",
     }.get(col.kind, object)
+    if dtype is object:
+        # Text columns hold None where missing, on every pandas version (pandas 3 would
+        # turn a scalar None into NaN here).
+        return pd.Series(np.full(len(index), None, dtype=object), index=index, dtype=object)
     return pd.Series(pd.NA if dtype in ("Int64", "boolean") else None, index=index, dtype=dtype)
 
 
