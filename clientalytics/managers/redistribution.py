@@ -372,6 +372,9 @@ def redistribute_portfolio(
             add(np.append(sel, dev), np.append(amount[ii[sel]], -target / 100.0), -np.inf, target)
             add(np.append(sel, dev), np.append(amount[ii[sel]], target / 100.0), target, np.inf)
     matrix = coo_array((vals, (rows, cols)), shape=(r, n_var)).tocsr()
+    # HiGHS takes 32-bit sparse indices (scipy 1.11 refuses 64-bit ones).
+    matrix.indices = matrix.indices.astype(np.int32)
+    matrix.indptr = matrix.indptr.astype(np.int32)
     integrality = np.append(np.ones(n_pairs), np.zeros(n_var - n_pairs))
     lower = np.zeros(n_var)
     upper = np.append(np.ones(n_pairs), np.full(n_var - n_pairs, np.inf))
