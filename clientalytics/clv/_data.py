@@ -32,6 +32,7 @@ def check_summary(
     *,
     columns: Sequence[str] = ("frequency", "recency", "T"),
     table: str = "summary",
+    signed: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Validate the columns of a client summary and return them as floats.
 
@@ -45,6 +46,9 @@ def check_summary(
         ``monetary_value`` get their domain checks.
     table : str
         Name of the table used in error messages.
+    signed : sequence of str
+        Columns that may be negative (e.g. ``monetary_value`` netted by credit
+        notes); they must still be finite.
 
     Returns
     -------
@@ -82,7 +86,7 @@ def check_summary(
                 f"infinite value(s), e.g. {_examples(raw, bad)}"
             )
         negative = values < 0
-        if negative.any():
+        if col not in signed and negative.any():
             raise ValidationError(
                 f"{table}: column '{col}' has {int(negative.sum())} negative value(s), "
                 f"e.g. {_examples(raw, negative)}"

@@ -281,19 +281,11 @@ class GammaGammaModel(BaseEstimator):
 
         ``monetary_value`` may be negative (credit notes) but must be finite.
         """
-        data = check_summary(summary, columns=("frequency",))
-        if "monetary_value" not in summary.columns:
-            raise ValidationError("summary: missing column(s) ['monetary_value']")
-        raw = pd.to_numeric(summary["monetary_value"], errors="coerce")
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = ~np.isfinite(values)
-        if bad.any():
-            raise ValidationError(
-                f"summary: column 'monetary_value' has {int(bad.sum())} missing, non-numeric "
-                f"or infinite value(s), e.g. {summary['monetary_value'][bad].head(3).to_dict()}"
-            )
+        data = check_summary(
+            summary, columns=("frequency", "monetary_value"), signed=("monetary_value",)
+        )
         x = data["frequency"].to_numpy()
-        return x, np.where(x > 0, values, 0.0)
+        return x, np.where(x > 0, data["monetary_value"].to_numpy(), 0.0)
 
     def client_log_likelihood(self, summary: pd.DataFrame) -> pd.Series:
         """Log-likelihood of each repeat buyer's mean value.
