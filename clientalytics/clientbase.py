@@ -11,7 +11,6 @@ Parquet files named after the tables.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import replace
@@ -21,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from clientalytics._folder import FileFormat, read_folder, write_folder
+from clientalytics._parsing import DateOptions, parse_datetime
 from clientalytics.exceptions import DataQualityWarning, ValidationError
-from clientalytics.schema import SCHEMAS
+from clientalytics.schema import SCHEMAS, Column
 from clientalytics.validation import (
     CreditNotePolicy,
     Mode,
@@ -68,7 +68,8 @@ _EVENT_COLUMNS: dict[str, list[str]] = {
 #: validated leaves every earlier reference check valid.
 _LAST_EVENT_TABLE = [name for name in TABLES if _EVENT_COLUMNS[name]][-1]
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2(\d{4})$")
+#: How an observation end given as text is read: by the rule of a date column.
+_END_COLUMN = Column("observation_end", "datetime", "end of the observation window")
 
 DateFormat = str | Mapping[str, str] | None
 
@@ -110,42 +111,24 @@ def parse_observation_end(
     """
     if value is None:
         return None
-    end: pd.Timestamp | None = None
-    if isinstance(value, str):
-        text = value.strip()
-        if isinstance(date_format, str):
-            try:
-                end = pd.Timestamp(pd.to_datetime(text, format=date_format))
-            except (ValueError, TypeError):
-                end = None
-        match = _NUMERIC_DATE.match(text)
-        if end is None and match:
-            first, second = int(match.group(1)), int(match.group(3))
-            if first > 12 or (dayfirst is True and second <= 12):
-                order = "%d{0}%m{0}%Y"
-            elif second > 12 or dayfirst is False or first == second:
-                order = "%m{0}%d{0}%Y"
-            else:
-                raise ValidationError(
-                    f"observation end {value!r} is ambiguous: it reads as day.month and as "
-                    "month.day; write it as YYYY-MM-DD or pass dayfirst=True / False"
-                )
-            try:
-                end = pd.Timestamp(pd.to_datetime(text, format=order.format(match.group(2))))
-            except ValueError as exc:
-                raise ValidationError(f"observation end {value!r} is not a date: {exc}") from exc
-    if end is None:
+    cell = pd.Series([value.strip() if isinstance(value, str) else value], dtype=object)
+    # A string date_format is tried first; a value it does not fit (say an ISO end beside
+    # dd.mm.yyyy data) is then read by the rule of any date column.
+    tries = [DateOptions(dayfirst=dayfirst)]
+    if isinstance(date_format, str):
+        tries.insert(0, DateOptions(date_format=date_format))
+    for options in tries:
         try:
-            end = pd.Timestamp(value)
-        except (ValueError, TypeError) as exc:
+            read = parse_datetime(cell, _END_COLUMN, options)
+        except ValidationError:
             raise ValidationError(
-                f"observation end {value!r} is not a date; write it as YYYY-MM-DD"
-            ) from exc
-    if end is pd.NaT or pd.isna(end):
-        raise ValidationError(f"observation end {value!r} is not a date; write it as YYYY-MM-DD")
-    if end.tzinfo is not None:
-        end = end.tz_convert("UTC").tz_localize(None)
-    return end
+                f"observation end {value!r} is ambiguous: it reads as day.month and as "
+                "month.day; write it as YYYY-MM-DD or pass dayfirst=True / False"
+            ) from None
+        end = read.values.iloc[0]
+        if not read.bad.any() and not pd.isna(end):
+            return pd.Timestamp(end)
+    raise ValidationError(f"observation end {value!r} is not a date; write it as YYYY-MM-DD")
 
 
 def _formats_by_table(date_format: DateFormat) -> dict[str, str | dict[str, str] | None]:
