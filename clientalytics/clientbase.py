@@ -218,16 +218,17 @@ def _far_beyond(
         frame = results[name].frame
         for col in columns:
             stamps.append(frame[col].dropna().to_numpy(dtype="datetime64[ns]"))
-    times = np.sort(np.concatenate(stamps)) if stamps else np.array([], dtype="datetime64[ns]")
+    times = np.concatenate(stamps) if stamps else np.array([], dtype="datetime64[ns]")
     n = len(times)
     if n < 2:
         return None
     limit = max(1, int(n * FAR_BEYOND_SHARE))
-    gaps = np.diff(times[-(limit + 1) :])
-    wide = np.flatnonzero(gaps > np.timedelta64(FAR_BEYOND_DAYS, "D"))
+    # Only the latest limit + 1 dates matter: select them in linear time, sort just those.
+    latest = np.sort(np.partition(times, n - limit - 1)[n - limit - 1 :])
+    wide = np.flatnonzero(np.diff(latest) > np.timedelta64(FAR_BEYOND_DAYS, "D"))
     if not len(wide):
         return None
-    cut = pd.Timestamp(times[-(limit + 1) :][wide[0]])
+    cut = pd.Timestamp(latest[wide[0]])
     cells: list[tuple[str, str, pd.Index]] = []
     for name, columns in _EVENT_COLUMNS.items():
         if name not in results:
