@@ -11,7 +11,7 @@ that :func:`write_folder` adds on export and :func:`read_table_file` removes aga
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -196,6 +196,27 @@ def _has_carriage_return(frame: pd.DataFrame) -> bool:
     return False
 
 
+def _rewrite_text(
+    frame: pd.DataFrame,
+    pattern: str,
+    rewrite: Callable[[pd.Series, pd.Series], pd.Series],
+) -> pd.DataFrame:
+    """Replace the text cells matching ``pattern`` by ``rewrite(values, mask)``.
+
+    Returns ``frame`` itself when no cell matches, else a copy.
+    """
+    out = frame
+    for name in frame.columns:
+        values = frame[name]
+        mask = _text_mask(values, pattern)
+        if mask is None or not mask.any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        out[name] = values.where(~mask, rewrite(values, mask))
+    return out
+
+
 def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as a formula with ``'``.
 
@@ -215,16 +236,9 @@ def escape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         A copy with the text cells escaped (``frame`` itself when nothing needs it).
     """
-    out = frame
-    for name in frame.columns:
-        values = frame[name]
-        mask = _text_mask(values, _NEEDS_ESCAPE)
-        if mask is None or not mask.any():
-            continue
-        if out is frame:
-            out = frame.copy()
-        out[name] = values.where(~mask, ESCAPE + values.astype(object).where(mask, ""))
-    return out
+    return _rewrite_text(
+        frame, _NEEDS_ESCAPE, lambda values, mask: ESCAPE + values.astype(object).where(mask, "")
+    )
 
 
 def unescape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -243,16 +257,7 @@ def unescape_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         A copy with the escape removed (``frame`` itself when there is none).
     """
-    out = frame
-    for name in frame.columns:
-        values = frame[name]
-        mask = _text_mask(values, _ESCAPED)
-        if mask is None or not mask.any():
-            continue
-        if out is frame:
-            out = frame.copy()
-        out[name] = values.where(~mask, values.str[1:])
-    return out
+    return _rewrite_text(frame, _ESCAPED, lambda values, mask: values.str[1:])
 
 
 def write_folder(
