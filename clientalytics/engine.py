@@ -9,25 +9,14 @@ aggregated result back to pandas with :func:`collect`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
-
-TimeUnit = Literal["D", "W", "M"]
-#: Time units understood by :func:`period_index_expr` and :func:`period_index`.
-TIME_UNITS: tuple[str, ...] = ("D", "W", "M")
-
-_EPOCH = dt.datetime(1970, 1, 1)
-
-#: Days from 1601-01-01 (a Monday, start of a 400-year Gregorian cycle) to 1970-01-01.
-_DAYS_1601_TO_1970 = 134_774
-#: Whole weeks from 1601-01-01 to Monday 1969-12-29, which starts the week of 1970-01-01.
-_WEEKS_1601_TO_1970 = (_DAYS_1601_TO_1970 - 3) // 7
+from clientalytics.schema import require
 
 
 def to_lazy(frame: Any, *, table: str = "transactions") -> Any:
@@ -79,12 +68,7 @@ def collect(frame: Any) -> pd.DataFrame:
 
 def check_columns(lazy: Any, columns: list[str], *, table: str = "transactions") -> None:
     """Raise :class:`ValidationError` naming any of ``columns`` missing from ``lazy``."""
-    present = set(lazy.collect_schema().names())
-    missing = [c for c in columns if c not in present]
-    if missing:
-        raise ValidationError(
-            f"{table}: missing required column(s) {missing}; found {sorted(present)[:12]}"
-        )
+    require(lazy, table, columns)
 
 
 def check_complete(
@@ -131,60 +115,3 @@ def check_complete(
                 f"first (clientalytics.validate(frame, {table!r})) to see and reject the bad rows"
             )
     return stats
-
-
-def check_time_unit(time_unit: str) -> None:
-    """Raise :class:`ValidationError` unless ``time_unit`` is one of :data:`TIME_UNITS`."""
-    if time_unit not in TIME_UNITS:
-        raise ValidationError(f"time_unit must be one of {list(TIME_UNITS)}, got {time_unit!r}")
-
-
-def period_index_expr(date_col: str, time_unit: TimeUnit) -> Any:
-    """Narwhals expression: integer index of the period a date falls in.
-
-    Days count from 1970-01-01, weeks run Monday to Sunday, months are calendar
-    months (``year * 12 + month - 1``). Differences of two indexes are whole periods.
-
-    The expression uses only calendar fields (year, month, day of the year) and
-    integer arithmetic, so every engine evaluates it the same way, PySpark included
-    (which has no duration arithmetic in narwhals). Dates from 1601 on are supported.
-    """
-    if time_unit == "M":
-        return nw.col(date_col).dt.year() * 12 + nw.col(date_col).dt.month() - 1
-    days = _days_since_1601(date_col)
-    if time_unit == "W":
-        # 1601-01-01 was a Monday, so whole weeks since then start on Mondays; the
-        # constant puts week 0 at the week of 1970-01-01 (a Thursday).
-        return days // 7 - _WEEKS_1601_TO_1970
-    return days - _DAYS_1601_TO_1970
-
-
-def _days_since_1601(date_col: str) -> Any:
-    """Narwhals expression: whole days from 1601-01-01 to the date (time of day ignored).
-
-    Counted as 365 days a year plus the Gregorian leap days of the years before,
-    plus the day of the year. Every operand of ``//`` is non-negative for dates
-    from 1601 on, so floor and truncating division agree on every engine.
-    """
-    years = nw.col(date_col).dt.year().cast(nw.Int64()) - 1601
-    leap_days = years // 4 - years // 100 + years // 400
-    return years * 365 + leap_days + nw.col(date_col).dt.ordinal_day().cast(nw.Int64()) - 1
-
-
-def period_index(moment: pd.Timestamp, time_unit: TimeUnit) -> int:
-    """Integer index of the period ``moment`` falls in (see :func:`period_index_expr`)."""
-    if time_unit == "M":
-        return moment.year * 12 + moment.month - 1
-    day = (moment.normalize() - pd.Timestamp(_EPOCH)).days
-    return (day + 3) // 7 if time_unit == "W" else day
-
-
-def period_start(index: int | pd.Series, time_unit: TimeUnit) -> Any:
-    """First day of the period with the given index (inverse of :func:`period_index`)."""
-    if time_unit == "M":
-        if isinstance(index, pd.Series):
-            years, months = index // 12, index % 12
-            return pd.to_datetime(pd.DataFrame({"year": years, "month": months + 1, "day": 1}))
-        return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
-    days = index * 7 - 3 if time_unit == "W" else index
-    return pd.Timestamp(_EPOCH) + pd.to_timedelta(days, unit="D")

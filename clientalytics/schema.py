@@ -9,11 +9,13 @@ is the single function that enforces these contracts; the documentation in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from clientalytics import enums
+from clientalytics.exceptions import ValidationError
 
 ColumnKind = Literal["id", "string", "category", "datetime", "float", "int", "bool"]
 
@@ -377,3 +379,54 @@ def get_schema(table: str | TableSchema) -> TableSchema:
         return SCHEMAS[table]
     except KeyError:
         raise KeyError(f"unknown table {table!r}; known tables: {sorted(SCHEMAS)}") from None
+
+
+def _column_names(frame: Any) -> list[str]:
+    """Column names of a pandas frame, a narwhals (lazy) frame or a native engine frame."""
+    if hasattr(frame, "collect_schema"):
+        return list(frame.collect_schema().names())
+    columns = getattr(frame, "columns", None)
+    if columns is None:
+        raise ValidationError(f"expected a table, got {type(frame).__name__}")
+    return [str(c) for c in columns]
+
+
+def require(
+    frame: Any,
+    table: str | TableSchema,
+    columns: Iterable[str] | None = None,
+    *,
+    hint: str | None = None,
+) -> None:
+    """Raise :class:`ValidationError` naming every required column ``frame`` lacks.
+
+    This is the one check of column presence in the library, with one message:
+    ``"<table>: missing required column(s) [...]; found [...]"``, followed by
+    ``hint`` when given (what to pass instead).
+
+    Parameters
+    ----------
+    frame : DataFrame-like
+        pandas, narwhals (lazy) or any frame with ``columns``.
+    table : str or TableSchema
+        The table's name, used in the message. When ``columns`` is omitted it must
+        be a declared table (:data:`SCHEMAS`), whose required columns are checked.
+    columns : iterable of str, optional
+        The columns this caller needs; by default the table's required columns.
+    hint : str, optional
+        What the caller should pass instead, appended to the message.
+
+    Raises
+    ------
+    ValidationError
+        When any column is missing.
+    """
+    name = table.name if isinstance(table, TableSchema) else table
+    if columns is None:
+        columns = [c.name for c in get_schema(table).columns if c.required]
+    present = _column_names(frame)
+    have = set(present)
+    missing = [c for c in columns if c not in have]
+    if missing:
+        message = f"{name}: missing required column(s) {missing}; found {sorted(present)[:12]}"
+        raise ValidationError(f"{message}; {hint}" if hint else message)

@@ -30,17 +30,16 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from clientalytics.engine import (
+from clientalytics.engine import check_columns, check_complete, to_lazy
+from clientalytics.engine import collect as _collect
+from clientalytics.exceptions import ValidationError
+from clientalytics.periods import (
+    SUMMARY_TIME_UNITS,
     TimeUnit,
-    check_columns,
-    check_complete,
     check_time_unit,
     period_index,
     period_index_expr,
-    to_lazy,
 )
-from clientalytics.engine import collect as _collect
-from clientalytics.exceptions import ValidationError
 
 #: Columns of the frame returned by :func:`summarize`, in order.
 SUMMARY_COLUMNS = [
@@ -147,7 +146,7 @@ class _Encoded:
     """Columns of a pandas transactions frame as NumPy arrays, client ids encoded.
 
     ``codes`` numbers the clients of ``clients`` (0, 1, ...), ``period`` is the
-    period index of every row (as :func:`~clientalytics.engine.period_index`),
+    period index of every row (as :func:`~clientalytics.periods.period_index`),
     ``moment`` the dates as integers of the column's datetime unit (``dtype``).
     """
 
@@ -487,7 +486,7 @@ def summarize(
     ``lifetimes.utils.summary_data_from_transaction_data`` with ``freq`` equal to
     ``time_unit``.
     """
-    check_time_unit(time_unit)
+    check_time_unit(time_unit, SUMMARY_TIME_UNITS)
     lazy = to_lazy(transactions)
     columns = {"client": client_col, "date": date_col, "revenue": revenue_col, "cost": cost_col}
     end = _check_input(lazy, columns, _resolve_end(observation_end), date_col)
@@ -573,7 +572,7 @@ def calibration_holdout_split(
         When ``calibration_end`` is not before ``observation_end``, when either
         window has no order, and for the reasons of :func:`summarize`.
     """
-    check_time_unit(time_unit)
+    check_time_unit(time_unit, SUMMARY_TIME_UNITS)
     lazy = to_lazy(transactions)
     columns = {"client": client_col, "date": date_col, "revenue": revenue_col, "cost": cost_col}
     end = _check_input(lazy, columns, _resolve_end(observation_end), date_col)

@@ -14,7 +14,8 @@ import pytest
 
 import clientalytics.summary as summary_module
 from clientalytics import calibration_holdout_split, summarize
-from clientalytics.engine import period_index, to_lazy
+from clientalytics.engine import to_lazy
+from clientalytics.periods import period_index
 
 
 def _random_transactions(seed: int, n: int = 4000) -> pd.DataFrame:

@@ -16,8 +16,9 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from clientalytics.engine import check_complete, collect, period_index_expr, period_start, to_lazy
+from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import period_index_expr, period_start
 
 Frequency = Literal["M", "Q", "Y"]
 #: Calendar period lengths understood by :func:`client_period_activity`.

@@ -27,15 +27,9 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from clientalytics.engine import (
-    check_complete,
-    collect,
-    period_index,
-    period_index_expr,
-    period_start,
-    to_lazy,
-)
+from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import period_index, period_index_expr, period_start
 from clientalytics.summary import summarize
 
 Freq = Literal["M", "Q", "Y"]

@@ -24,8 +24,9 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from clientalytics.engine import collect, period_index, to_lazy
+from clientalytics.engine import collect, to_lazy
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import period_index
 from clientalytics.retention.activity import (
     Activity,
     AliveRule,

@@ -16,16 +16,15 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from clientalytics.engine import (
+from clientalytics.engine import check_complete, collect, to_lazy
+from clientalytics.exceptions import ValidationError
+from clientalytics.periods import (
+    SUMMARY_TIME_UNITS,
     TimeUnit,
-    check_complete,
     check_time_unit,
-    collect,
     period_index,
     period_index_expr,
-    to_lazy,
 )
-from clientalytics.exceptions import ValidationError
 from clientalytics.segmentation._inputs import as_value_series
 
 #: Columns of :func:`abc_classes`, in order.
@@ -147,7 +146,7 @@ def per_period_revenue(
     transactions : DataFrame-like
         pandas, Polars, DuckDB or another narwhals-supported frame.
     period : {"D", "W", "M"}
-        Period length (see :func:`clientalytics.engine.period_index_expr`).
+        Period length (see :func:`clientalytics.periods.period_index_expr`).
     client_col, date_col, revenue_col : str
         Column names.
 
@@ -157,7 +156,7 @@ def per_period_revenue(
         Columns ``client_id`` (str), ``period`` (int index) and ``revenue`` (net sum),
         sorted by client and period; only periods with at least one row.
     """
-    check_time_unit(period)
+    check_time_unit(period, SUMMARY_TIME_UNITS)
     lazy = to_lazy(transactions)
     check_complete(lazy, [client_col, date_col, revenue_col])
     grouped = (
@@ -246,7 +245,7 @@ def xyz_classes(
     if min_periods < 1:
         raise ValidationError(f"min_periods must be >= 1, got {min_periods}")
     _check_thresholds(thresholds, "XYZ")
-    check_time_unit(period)
+    check_time_unit(period, SUMMARY_TIME_UNITS)
     series = per_period_revenue(
         transactions,
         period=period,

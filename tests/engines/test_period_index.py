@@ -1,6 +1,6 @@
 """period_index_expr numbers periods the same way on every engine.
 
-The reference is :func:`clientalytics.engine.period_index`, computed from pandas
+The reference is :func:`clientalytics.periods.period_index`, computed from pandas
 timestamps one by one; the expression must reproduce it inside each engine.
 """
 
@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clientalytics.engine import collect, period_index, period_index_expr, period_start, to_lazy
+from clientalytics.engine import collect, to_lazy
+from clientalytics.periods import period_index, period_index_expr, period_start
 
 EDGES = [
     "1700-02-28 23:59:59",  # 1700 is not a leap year
