@@ -109,7 +109,7 @@ def period_start(index: int | pd.Series, time_unit: TimeUnit) -> Any:
             years, within = index // per_year, index % per_year
             month = within * months_per_period + 1
             return pd.to_datetime(pd.DataFrame({"year": years, "month": month, "day": 1}))
-        year, within = divmod(int(index), per_year)
-        return pd.Timestamp(year=year, month=within * months_per_period + 1, day=1)
+        year, offset = divmod(int(index), per_year)
+        return pd.Timestamp(year=year, month=offset * months_per_period + 1, day=1)
     days = index * 7 - 3 if time_unit == "W" else index
     return pd.Timestamp(_EPOCH) + pd.to_timedelta(days, unit="D")

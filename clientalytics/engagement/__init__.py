@@ -19,7 +19,7 @@ from clientalytics.engagement.contracts_registry import (
     renewal_pipeline,
 )
 from clientalytics.engagement.lifecycle import STAGES, lifecycle_stages, stage_counts
-from clientalytics.engagement.relationship_seekers import relationship_seekers
+from clientalytics.engagement.seekers import relationship_seekers
 from clientalytics.engagement.requests import request_kpis, request_times
 from clientalytics.engagement.satisfaction import (
     expectation_gaps,
@@ -28,7 +28,7 @@ from clientalytics.engagement.satisfaction import (
     satisfaction_retention,
     satisfaction_summary,
 )
-from clientalytics.engagement.typology_performance import TYPOLOGY_CRITERIA, typology_performance
+from clientalytics.engagement.performance import TYPOLOGY_CRITERIA, typology_performance
 from clientalytics.engagement.word_of_mouth import word_of_mouth_reach
 
 __all__ = [

@@ -18,7 +18,7 @@ from clientalytics.engagement.contracts_registry import (
     renewal_pipeline,
 )
 from clientalytics.engagement.lifecycle import lifecycle_stages, stage_counts
-from clientalytics.engagement.relationship_seekers import relationship_seekers
+from clientalytics.engagement.seekers import relationship_seekers
 from clientalytics.engagement.requests import request_kpis, request_times
 from clientalytics.engagement.satisfaction import (
     expectation_gaps,
