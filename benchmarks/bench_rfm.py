@@ -46,7 +46,7 @@ def run_clientalytics(summary: pd.DataFrame) -> Any:
     from clientalytics.segmentation import rfm_scores, rfm_segments
 
     scores = rfm_scores(summary)
-    return scores.assign(segment=rfm_segments(scores))
+    return scores.assign(segment=rfm_segments(scores, bins=5))
 
 
 def run_pandas_recipe(summary: pd.DataFrame) -> Any:

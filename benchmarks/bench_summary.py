@@ -69,7 +69,7 @@ def _row(
     # The targets are set for ten million rows; smaller runs report the ratio only.
     target = TARGETS.get(engine) if base and n_rows >= 9_500_000 else None
     return {
-        "benchmark": f"summary, freq={unit}",
+        "benchmark": f"summary, time_unit={unit}",
         "rows": n_rows,
         "path": path,
         "seconds": got["seconds"],

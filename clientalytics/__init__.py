@@ -4,183 +4,134 @@ Validated client tables (:class:`ClientBase`, :func:`validate`), per-client
 transaction summaries (:func:`summarize`), and the analyses built on them:
 segmentation, lifetime value, retention and churn, marketing economics and
 relationship management.
+
+Each public name is imported once below: light modules eagerly, the analysis
+packages (which load scikit-learn, lifelines and the models) in the
+``if TYPE_CHECKING:`` block, which type checkers read and :func:`_lazy_exports`
+reads back to serve those names on first use; ``__all__`` is every name imported
+``as`` itself.
 """
 
+from __future__ import annotations
+
+import ast
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clientalytics.clientbase import ClientBase
-from clientalytics.exceptions import (
-    ClientalyticsError,
-    ClientalyticsWarning,
-    ConvergenceError,
-    DataQualityWarning,
-    ModelAssumptionWarning,
-    NotFittedError,
-    ValidationError,
-)
-from clientalytics.records import (
-    Client,
-    ClientRequest,
-    Contract,
-    DimensionScore,
-    FreightRequirements,
-    Manager,
-    MarketingSpend,
-    SurveyResponse,
-    Touchpoint,
-    Transaction,
-    frame_to_records,
-    records_to_frame,
-    survey_frames_to_records,
-    survey_records_to_frames,
-)
-from clientalytics.schema import SCHEMAS, get_schema
-from clientalytics.summary import calibration_holdout_split, summarize
-from clientalytics.validation import ValidationResult, validate
+from clientalytics.clientbase import ClientBase as ClientBase
+from clientalytics.exceptions import ClientalyticsError as ClientalyticsError
+from clientalytics.exceptions import ClientalyticsWarning as ClientalyticsWarning
+from clientalytics.exceptions import ConvergenceError as ConvergenceError
+from clientalytics.exceptions import DataQualityWarning as DataQualityWarning
+from clientalytics.exceptions import ModelAssumptionWarning as ModelAssumptionWarning
+from clientalytics.exceptions import NotFittedError as NotFittedError
+from clientalytics.exceptions import ValidationError as ValidationError
+from clientalytics.records import Client as Client
+from clientalytics.records import ClientRequest as ClientRequest
+from clientalytics.records import Contract as Contract
+from clientalytics.records import DimensionScore as DimensionScore
+from clientalytics.records import FreightRequirements as FreightRequirements
+from clientalytics.records import Manager as Manager
+from clientalytics.records import MarketingSpend as MarketingSpend
+from clientalytics.records import SurveyResponse as SurveyResponse
+from clientalytics.records import Touchpoint as Touchpoint
+from clientalytics.records import Transaction as Transaction
+from clientalytics.records import frame_to_records as frame_to_records
+from clientalytics.records import records_to_frame as records_to_frame
+from clientalytics.records import survey_frames_to_records as survey_frames_to_records
+from clientalytics.records import survey_records_to_frames as survey_records_to_frames
+from clientalytics.schema import SCHEMAS as SCHEMAS
+from clientalytics.schema import get_schema as get_schema
+from clientalytics.summary import calibration_holdout_split as calibration_holdout_split
+from clientalytics.summary import summarize as summarize
+from clientalytics.validation import ValidationResult as ValidationResult
+from clientalytics.validation import validate as validate
 
 if TYPE_CHECKING:
-    from clientalytics.churn import (
-        ChurnModel,
-        churn_features,
-        churn_risk_list,
-        evaluate_churn,
-    )
-    from clientalytics.clv import (
-        BetaGeoBetaBinomModel,
-        BetaGeoModel,
-        GammaGammaModel,
-        ModifiedBetaGeoModel,
-        ParetoNBDModel,
-        ShiftedBetaGeometricModel,
-        compare_models,
-        customer_equity,
-        customer_lifetime_value,
-        simple_clv,
-        year_table_npv,
-    )
-    from clientalytics.datasets import (
-        generate_company,
-        load_sample,
-    )
-    from clientalytics.engagement import (
-        contact_frequency_bands,
-        expectation_gaps,
-        lifecycle_stages,
-        net_promoter_score,
-        relationship_seekers,
-        renewal_pipeline,
-        request_kpis,
-        typology_performance,
-        word_of_mouth_reach,
-    )
-    from clientalytics.managers import (
-        manager_scorecard,
-        redistribute_portfolio,
-    )
-    from clientalytics.marketing import (
-        client_investment_return,
-        client_profitability,
-        compare_strategies,
-        loss_making_clients,
-        marketing_metrics_table,
-        marketing_roi,
-        marketing_ros,
-        net_marketing_contribution,
-        nms,
-        optimal_plan,
-    )
-    from clientalytics.ranking import (
-        rank_golden_clients,
-    )
-    from clientalytics.report import (
-        write_report,
-    )
-    from clientalytics.retention import (
-        cohort_matrix,
-        cohort_table,
-        compare_survival,
-        contract_renewal_rate,
-        median_lifetime,
-        retention_coefficients,
-        survival_curve,
-    )
-    from clientalytics.segmentation import (
-        SegmentMap,
-        abc_classes,
-        abc_xyz_matrix,
-        client_matrix,
-        customer_pyramid,
-        relation_to_firm,
-        rfm_scores,
-        rfm_segments,
-        segment_summary,
-        xyz_classes,
-    )
+    from clientalytics.churn import ChurnModel as ChurnModel
+    from clientalytics.churn import churn_features as churn_features
+    from clientalytics.churn import churn_risk_list as churn_risk_list
+    from clientalytics.churn import evaluate_churn as evaluate_churn
+    from clientalytics.clv import BetaGeoBetaBinomModel as BetaGeoBetaBinomModel
+    from clientalytics.clv import BetaGeoModel as BetaGeoModel
+    from clientalytics.clv import GammaGammaModel as GammaGammaModel
+    from clientalytics.clv import ModifiedBetaGeoModel as ModifiedBetaGeoModel
+    from clientalytics.clv import ParetoNBDModel as ParetoNBDModel
+    from clientalytics.clv import ShiftedBetaGeometricModel as ShiftedBetaGeometricModel
+    from clientalytics.clv import compare_models as compare_models
+    from clientalytics.clv import customer_equity as customer_equity
+    from clientalytics.clv import customer_lifetime_value as customer_lifetime_value
+    from clientalytics.clv import simple_clv as simple_clv
+    from clientalytics.clv import year_table_npv as year_table_npv
+    from clientalytics.datasets import generate_company as generate_company
+    from clientalytics.datasets import load_sample as load_sample
+    from clientalytics.engagement import contact_frequency_bands as contact_frequency_bands
+    from clientalytics.engagement import expectation_gaps as expectation_gaps
+    from clientalytics.engagement import lifecycle_stages as lifecycle_stages
+    from clientalytics.engagement import net_promoter_score as net_promoter_score
+    from clientalytics.engagement import relationship_seekers as relationship_seekers
+    from clientalytics.engagement import renewal_pipeline as renewal_pipeline
+    from clientalytics.engagement import request_kpis as request_kpis
+    from clientalytics.engagement import typology_performance as typology_performance
+    from clientalytics.engagement import word_of_mouth_reach as word_of_mouth_reach
+    from clientalytics.managers import manager_scorecard as manager_scorecard
+    from clientalytics.managers import redistribute_portfolio as redistribute_portfolio
+    from clientalytics.marketing import client_investment_return as client_investment_return
+    from clientalytics.marketing import client_profitability as client_profitability
+    from clientalytics.marketing import compare_strategies as compare_strategies
+    from clientalytics.marketing import loss_making_clients as loss_making_clients
+    from clientalytics.marketing import marketing_metrics_table as marketing_metrics_table
+    from clientalytics.marketing import marketing_roi as marketing_roi
+    from clientalytics.marketing import marketing_ros as marketing_ros
+    from clientalytics.marketing import net_marketing_contribution as net_marketing_contribution
+    from clientalytics.marketing import optimal_plan as optimal_plan
+    from clientalytics.ranking import rank_golden_clients as rank_golden_clients
+    from clientalytics.report import write_report as write_report
+    from clientalytics.retention import cohort_matrix as cohort_matrix
+    from clientalytics.retention import cohort_table as cohort_table
+    from clientalytics.retention import compare_survival as compare_survival
+    from clientalytics.retention import contract_renewal_rate as contract_renewal_rate
+    from clientalytics.retention import median_lifetime as median_lifetime
+    from clientalytics.retention import retention_coefficients as retention_coefficients
+    from clientalytics.retention import survival_curve as survival_curve
+    from clientalytics.segmentation import SegmentMap as SegmentMap
+    from clientalytics.segmentation import abc_classes as abc_classes
+    from clientalytics.segmentation import abc_xyz_matrix as abc_xyz_matrix
+    from clientalytics.segmentation import client_matrix as client_matrix
+    from clientalytics.segmentation import customer_pyramid as customer_pyramid
+    from clientalytics.segmentation import relation_to_firm as relation_to_firm
+    from clientalytics.segmentation import rfm_scores as rfm_scores
+    from clientalytics.segmentation import rfm_segments as rfm_segments
+    from clientalytics.segmentation import segment_summary as segment_summary
+    from clientalytics.segmentation import xyz_classes as xyz_classes
 
 __version__ = "0.1.0"
 
-#: Names served lazily from the analysis packages, so that ``import clientalytics``
-#: stays light (the models, scikit-learn and lifelines load on first use).
-_LAZY_EXPORTS: dict[str, str] = {
-    "BetaGeoModel": "clientalytics.clv",
-    "ModifiedBetaGeoModel": "clientalytics.clv",
-    "ParetoNBDModel": "clientalytics.clv",
-    "BetaGeoBetaBinomModel": "clientalytics.clv",
-    "GammaGammaModel": "clientalytics.clv",
-    "ShiftedBetaGeometricModel": "clientalytics.clv",
-    "customer_lifetime_value": "clientalytics.clv",
-    "customer_equity": "clientalytics.clv",
-    "simple_clv": "clientalytics.clv",
-    "year_table_npv": "clientalytics.clv",
-    "compare_models": "clientalytics.clv",
-    "rfm_scores": "clientalytics.segmentation",
-    "rfm_segments": "clientalytics.segmentation",
-    "SegmentMap": "clientalytics.segmentation",
-    "segment_summary": "clientalytics.segmentation",
-    "relation_to_firm": "clientalytics.segmentation",
-    "client_matrix": "clientalytics.segmentation",
-    "abc_classes": "clientalytics.segmentation",
-    "xyz_classes": "clientalytics.segmentation",
-    "abc_xyz_matrix": "clientalytics.segmentation",
-    "customer_pyramid": "clientalytics.segmentation",
-    "rank_golden_clients": "clientalytics.ranking",
-    "retention_coefficients": "clientalytics.retention",
-    "contract_renewal_rate": "clientalytics.retention",
-    "cohort_table": "clientalytics.retention",
-    "cohort_matrix": "clientalytics.retention",
-    "survival_curve": "clientalytics.retention",
-    "compare_survival": "clientalytics.retention",
-    "median_lifetime": "clientalytics.retention",
-    "ChurnModel": "clientalytics.churn",
-    "churn_features": "clientalytics.churn",
-    "evaluate_churn": "clientalytics.churn",
-    "churn_risk_list": "clientalytics.churn",
-    "net_marketing_contribution": "clientalytics.marketing",
-    "nms": "clientalytics.marketing",
-    "marketing_ros": "clientalytics.marketing",
-    "marketing_roi": "clientalytics.marketing",
-    "marketing_metrics_table": "clientalytics.marketing",
-    "client_profitability": "clientalytics.marketing",
-    "loss_making_clients": "clientalytics.marketing",
-    "client_investment_return": "clientalytics.marketing",
-    "compare_strategies": "clientalytics.marketing",
-    "optimal_plan": "clientalytics.marketing",
-    "manager_scorecard": "clientalytics.managers",
-    "redistribute_portfolio": "clientalytics.managers",
-    "request_kpis": "clientalytics.engagement",
-    "renewal_pipeline": "clientalytics.engagement",
-    "lifecycle_stages": "clientalytics.engagement",
-    "net_promoter_score": "clientalytics.engagement",
-    "expectation_gaps": "clientalytics.engagement",
-    "contact_frequency_bands": "clientalytics.engagement",
-    "relationship_seekers": "clientalytics.engagement",
-    "word_of_mouth_reach": "clientalytics.engagement",
-    "typology_performance": "clientalytics.engagement",
-    "write_report": "clientalytics.report",
-    "load_sample": "clientalytics.datasets",
-    "generate_company": "clientalytics.datasets",
-}
+
+def _lazy_exports() -> tuple[list[str], dict[str, str]]:
+    """Read this file's re-exports: ``(eager names, {lazy name: module})``.
+
+    A name is re-exported when it is imported ``as`` itself; the imports inside
+    ``if TYPE_CHECKING:`` are the lazy ones.
+    """
+    eager: list[str] = []
+    lazy: dict[str, str] = {}
+    for node in ast.parse(Path(__file__).read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            lazy.update(
+                (alias.name, stmt.module or "")
+                for stmt in node.body
+                if isinstance(stmt, ast.ImportFrom)
+                for alias in stmt.names
+                if alias.asname == alias.name
+            )
+        elif isinstance(node, ast.ImportFrom):
+            eager.extend(alias.name for alias in node.names if alias.asname == alias.name)
+    return eager, lazy
+
+
+_EAGER_EXPORTS, _LAZY_EXPORTS = _lazy_exports()
 
 #: Analysis packages reachable as attributes (``clientalytics.clv``, ...).
 _SUBPACKAGES = frozenset(
@@ -216,90 +167,4 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY_EXPORTS) | _SUBPACKAGES)
 
 
-__all__ = [
-    "SCHEMAS",
-    "BetaGeoBetaBinomModel",
-    "BetaGeoModel",
-    "ChurnModel",
-    "Client",
-    "ClientBase",
-    "ClientRequest",
-    "ClientalyticsError",
-    "ClientalyticsWarning",
-    "Contract",
-    "ConvergenceError",
-    "DataQualityWarning",
-    "DimensionScore",
-    "FreightRequirements",
-    "GammaGammaModel",
-    "Manager",
-    "MarketingSpend",
-    "ModelAssumptionWarning",
-    "ModifiedBetaGeoModel",
-    "NotFittedError",
-    "ParetoNBDModel",
-    "SegmentMap",
-    "ShiftedBetaGeometricModel",
-    "SurveyResponse",
-    "Touchpoint",
-    "Transaction",
-    "ValidationError",
-    "ValidationResult",
-    "abc_classes",
-    "abc_xyz_matrix",
-    "calibration_holdout_split",
-    "churn_features",
-    "churn_risk_list",
-    "client_investment_return",
-    "client_matrix",
-    "client_profitability",
-    "cohort_matrix",
-    "cohort_table",
-    "compare_models",
-    "compare_strategies",
-    "compare_survival",
-    "contact_frequency_bands",
-    "contract_renewal_rate",
-    "customer_equity",
-    "customer_lifetime_value",
-    "customer_pyramid",
-    "evaluate_churn",
-    "expectation_gaps",
-    "frame_to_records",
-    "generate_company",
-    "get_schema",
-    "lifecycle_stages",
-    "load_sample",
-    "loss_making_clients",
-    "manager_scorecard",
-    "marketing_metrics_table",
-    "marketing_roi",
-    "marketing_ros",
-    "median_lifetime",
-    "net_marketing_contribution",
-    "net_promoter_score",
-    "nms",
-    "optimal_plan",
-    "rank_golden_clients",
-    "records_to_frame",
-    "redistribute_portfolio",
-    "relation_to_firm",
-    "relationship_seekers",
-    "renewal_pipeline",
-    "request_kpis",
-    "retention_coefficients",
-    "rfm_scores",
-    "rfm_segments",
-    "segment_summary",
-    "simple_clv",
-    "summarize",
-    "survey_frames_to_records",
-    "survey_records_to_frames",
-    "survival_curve",
-    "typology_performance",
-    "validate",
-    "word_of_mouth_reach",
-    "write_report",
-    "xyz_classes",
-    "year_table_npv",
-]
+__all__ = sorted([*_EAGER_EXPORTS, *_LAZY_EXPORTS])

@@ -26,6 +26,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import naive_utc
 from clientalytics.schema import Column
 
 __all__ = [
@@ -98,9 +99,7 @@ class DateOptions:
     def reference_day(self) -> pd.Timestamp:
         """Return the day events may not come after (naive, midnight)."""
         today = pd.Timestamp.now() if self.today is None else pd.Timestamp(self.today)
-        if today.tzinfo is not None:
-            today = today.tz_convert("UTC").tz_localize(None)
-        return today.normalize()
+        return naive_utc(today).normalize()
 
 
 @dataclass
@@ -535,7 +534,7 @@ def _read_text_dates(
             pd.Series(text[present], dtype=object), format=fmt, errors="coerce", utc=zoned
         )
         if zoned:
-            parsed = parsed.dt.tz_localize(None)
+            parsed = naive_utc(parsed)
             aware[present] = True
         values[present] = parsed.to_numpy(dtype="datetime64[ns]")
         return values, aware
@@ -604,10 +603,8 @@ def _read_object_dates(
             v = pd.Timestamp(v)
         if isinstance(v, datetime):
             stamp = pd.Timestamp(v)
-            if stamp.tzinfo is not None:
-                aware[i] = True
-                stamp = stamp.tz_convert("UTC").tz_localize(None)
-            values[i] = stamp.to_datetime64()
+            aware[i] = stamp.tzinfo is not None
+            values[i] = naive_utc(stamp).to_datetime64()
         elif isinstance(v, date):
             values[i] = np.datetime64(v, "ns")
     return values, aware
@@ -633,7 +630,7 @@ def parse_datetime(
     )
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         missing = s.isna().to_numpy(dtype=bool)
-        values = s.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+        values = naive_utc(s).to_numpy(dtype="datetime64[ns]")
         aware = ~missing
     elif pd.api.types.is_datetime64_dtype(s.dtype):
         missing = s.isna().to_numpy(dtype=bool)
@@ -815,9 +812,7 @@ def _date_cell(value: object, column: Column, table: str) -> datetime | None:
         if not np.isnan(fields.offset[0]):
             stamp = stamp - pd.Timedelta(minutes=float(fields.offset[0]))
     elif isinstance(value, datetime | date | np.datetime64):
-        stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:
-            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        stamp = naive_utc(pd.Timestamp(value))
     else:
         raise ValueError("unparseable date")
     if stamp is None:

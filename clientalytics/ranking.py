@@ -18,6 +18,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from clientalytics._shares import top_share_members
 from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
 from clientalytics.segmentation._inputs import as_value_series
@@ -334,9 +335,7 @@ def rank_golden_clients(
     else:
         positive = np.where(eligible, table[value_column].clip(lower=0).to_numpy(), 0.0)
         total = float(table[value_column].clip(lower=0).sum())
-        if total > 0:
-            before = np.cumsum(positive) - positive
-            golden = eligible & (positive > 0) & (before < value_share * total - 1e-9 * total)
+        golden = eligible & top_share_members(positive, value_share, total=total)
     table["tier"] = np.where(golden, "golden", np.where(loss, "loss-making", "regular"))
     front = ["rank", "score", "tier"]
     value_cols = [c if c != "tenure" else "tenure_days" for c in criteria]

@@ -5,6 +5,11 @@ nullable, unique, bounds, allowed values, foreign keys) and its row rules
 (date ordering, fields required by a status). :mod:`clientalytics.validation`
 is the single function that enforces these contracts; the documentation in
 ``docs/data-model.md`` describes the same tables.
+
+The tables the library computes from them (the client summary, its
+calibration/holdout split, RFM scores, churn features) have contracts too, kept
+apart in :data:`DERIVED_SCHEMAS`: they are never validated or loaded as inputs, but
+say what each column means and let :func:`require` name what a caller needs.
 """
 
 from __future__ import annotations
@@ -87,7 +92,8 @@ class TableSchema:
 
     ``composite_key`` names the columns that together identify a row of a table
     that has no unique column (``survey_dimensions``: one row per response and
-    dimension).
+    dimension). ``index`` names the frame's index when the rows are identified by
+    it rather than by a column (the derived tables, indexed by ``client_id``).
     """
 
     name: str
@@ -96,6 +102,7 @@ class TableSchema:
     order_rules: tuple[OrderRule, ...] = field(default=())
     required_when: tuple[RequiredWhen, ...] = field(default=())
     composite_key: tuple[str, ...] = field(default=())
+    index: str | None = None
 
     @property
     def primary_key(self) -> str | None:
@@ -354,7 +361,7 @@ SURVEY_DIMENSIONS = TableSchema(
     composite_key=("response_id", "dimension"),
 )
 
-#: All table contracts by table name.
+#: Contracts of the input tables (the tables a company supplies) by table name.
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in (
@@ -371,14 +378,170 @@ SCHEMAS: dict[str, TableSchema] = {
 }
 
 
+# ----------------------------------------------------------------- derived tables
+# Tables the library computes from the input tables. They are never validated or
+# loaded as inputs (validate and ClientBase read SCHEMAS only); their contracts say
+# what a function that accepts one needs, and what each column means.
+
+
+SUMMARY = TableSchema(
+    "summary",
+    "One row per client with at least one purchase: output of summarize.",
+    (
+        Column("frequency", "int", "Repeat purchase periods (purchase periods - 1).", minimum=0),
+        Column(
+            "recency",
+            "float",
+            "Periods from the first to the last purchase (buy-till-you-die recency).",
+            minimum=0,
+        ),
+        Column("T", "float", "Periods from the first purchase to the observation end.", minimum=0),
+        Column(
+            "monetary_value",
+            "float",
+            "Mean revenue of the repeat purchase periods (0 without repeat purchases).",
+        ),
+        Column("n_orders", "int", "Number of orders, credit notes excluded.", minimum=0),
+        Column("total_revenue", "float", "Revenue of all rows, credit notes netted."),
+        Column("total_margin", "float", "Revenue minus variable cost of all rows."),
+        Column("mean_margin", "float", "Total margin per purchase period."),
+        Column("first_purchase", "datetime", "Earliest date in the first purchase period."),
+        Column("last_purchase", "datetime", "Latest date in the last purchase period."),
+        Column(
+            "days_since_last_purchase",
+            "int",
+            "Whole days from the last purchase to the observation end (RFM recency).",
+            minimum=0,
+        ),
+    ),
+    order_rules=(OrderRule("first_purchase", "last_purchase"),),
+    index="client_id",
+)
+
+CALIBRATION_HOLDOUT = TableSchema(
+    "calibration_holdout",
+    "One row per client with a purchase in the calibration window: output of "
+    "calibration_holdout_split.",
+    (
+        *(
+            Column(
+                f"{c.name}_cal",
+                c.kind,
+                f"{c.description.removesuffix('.')}, over the calibration window.",
+                minimum=c.minimum,
+            )
+            for c in SUMMARY.columns
+        ),
+        Column("frequency_holdout", "int", "Purchase periods in the holdout window.", minimum=0),
+        Column(
+            "monetary_value_holdout",
+            "float",
+            "Mean revenue per holdout order (0 without holdout orders).",
+        ),
+        Column(
+            "duration_holdout",
+            "float",
+            "Length of the holdout window in periods (the same for every client).",
+            minimum=0,
+        ),
+    ),
+    order_rules=(OrderRule("first_purchase_cal", "last_purchase_cal"),),
+    index="client_id",
+)
+
+RFM_SCORES = TableSchema(
+    "rfm_scores",
+    "One row per client with its RFM measures and 1..bins scores: output of rfm_scores.",
+    (
+        Column("recency_days", "float", "Days since the last purchase (the R measure).", minimum=0),
+        Column("frequency", "float", "The F measure (n_orders or frequency of the summary)."),
+        Column("monetary", "float", "The M measure (a revenue or margin column of the summary)."),
+        Column("R", "int", "Recency score; the most recent clients get bins.", minimum=1),
+        Column("F", "int", "Frequency score; the most frequent clients get bins.", minimum=1),
+        Column("M", "int", "Monetary score; the highest-spending clients get bins.", minimum=1),
+        Column("RFM", "string", "The three scores as text, e.g. '545' ('10-3-7' from 10 bins)."),
+        Column("rfm_score", "int", "R + F + M.", minimum=3),
+    ),
+    index="client_id",
+)
+
+_CHURN_FEATURES: tuple[tuple[str, ColumnKind, str], ...] = (
+    ("days_since_last_purchase", "float", "Days from the last purchase to the cutoff."),
+    ("frequency", "float", "Repeat purchase days."),
+    ("recency", "float", "Days from the first to the last purchase."),
+    ("tenure_days", "float", "Days from the first purchase to the cutoff."),
+    ("n_orders", "float", "Number of orders."),
+    ("monetary_value", "float", "Mean revenue of the repeat purchase days."),
+    ("total_revenue", "float", "Revenue up to the cutoff, credit notes netted."),
+    ("total_margin", "float", "Margin up to the cutoff."),
+    ("margin_rate", "float", "Total margin over total revenue (0 without revenue)."),
+    ("orders_per_month", "float", "Orders per 30 days of tenure (at least 30 days)."),
+    (
+        "mean_gap_days",
+        "float",
+        "Mean days between purchase days (tenure without a repeat purchase).",
+    ),
+    ("overdue_ratio", "float", "Days since the last purchase over the mean gap."),
+    ("orders_recent", "float", "Orders in the 90 days before the cutoff."),
+    ("orders_prior", "float", "Orders in the 90 days before those."),
+    ("order_trend", "float", "Recent minus prior orders over their sum, in [-1, 1]."),
+    ("revenue_trend", "float", "Recent minus prior revenue over their sum, in [-1, 1]."),
+    (
+        "order_value_trend",
+        "float",
+        "Mean order value of the last 180 days over the client's mean, minus 1.",
+    ),
+    ("touchpoints_recent", "float", "Contacts in the 90 days before the cutoff."),
+    ("touchpoints_total", "float", "Contacts up to the cutoff."),
+    ("days_since_contact", "float", "Days since the last contact (3,650 when none)."),
+    ("complaints_recent", "float", "Complaint contacts and requests in the last 90 days."),
+    ("complaints_total", "float", "Complaint contacts and requests up to the cutoff."),
+    ("days_since_complaint", "float", "Days since the last complaint (3,650 when none)."),
+    ("requests_recent", "float", "Requests in the 90 days before the cutoff."),
+    ("requests_total", "float", "Requests up to the cutoff."),
+    (
+        "response_hours",
+        "float",
+        "Median hours to the first response (the overall median when none).",
+    ),
+    ("surveyed", "float", "1 if the client answered a survey, else 0."),
+    ("last_nps", "float", "Last NPS answer (the overall median when none)."),
+    ("last_csat", "float", "Last CSAT answer (the overall median when none)."),
+    ("satisfaction_gap", "float", "Mean perceived minus expected score (0 when none)."),
+    ("has_contract", "float", "1 if a contract runs at the cutoff, else 0."),
+    ("days_to_expiry", "float", "Days to the expiry of the running contract (0 when none)."),
+    ("next_contract_signed", "float", "1 if a signed contract starts after the cutoff, else 0."),
+    ("contracts_signed", "float", "Contracts signed up to the cutoff."),
+    ("renewals", "float", "Signed contracts that renew another one."),
+    ("legal_status", "string", "Legal / socio-economic status ('unknown' when missing)."),
+    ("behaviour", "string", "Behaviour type ('unknown' when missing)."),
+    ("price_reaction", "string", "Reaction to price ('unknown' when missing)."),
+    ("novelty_attitude", "string", "Attitude to new services ('unknown' when missing)."),
+    ("relationship_programme", "float", "1 if the client joined a relationship programme."),
+)
+
+CHURN_FEATURES = TableSchema(
+    "churn_features",
+    "One row per client as known at a cutoff date: output of churn_features.",
+    tuple(Column(name, kind, text) for name, kind, text in _CHURN_FEATURES),
+    index="client_id",
+)
+
+#: Contracts of the tables the library derives from the inputs, by table name.
+DERIVED_SCHEMAS: dict[str, TableSchema] = {
+    s.name: s for s in (SUMMARY, CALIBRATION_HOLDOUT, RFM_SCORES, CHURN_FEATURES)
+}
+
+
 def get_schema(table: str | TableSchema) -> TableSchema:
-    """Return the schema of ``table`` (a name or a schema)."""
+    """Return the schema of ``table`` (a name or a schema), input or derived."""
     if isinstance(table, TableSchema):
         return table
     try:
-        return SCHEMAS[table]
+        return SCHEMAS[table] if table in SCHEMAS else DERIVED_SCHEMAS[table]
     except KeyError:
-        raise KeyError(f"unknown table {table!r}; known tables: {sorted(SCHEMAS)}") from None
+        known = sorted(SCHEMAS) + sorted(DERIVED_SCHEMAS)
+        raise KeyError(f"unknown table {table!r}; known tables: {known}") from None
 
 
 def _column_names(frame: Any) -> list[str]:
@@ -410,7 +573,8 @@ def require(
         pandas, narwhals (lazy) or any frame with ``columns``.
     table : str or TableSchema
         The table's name, used in the message. When ``columns`` is omitted it must
-        be a declared table (:data:`SCHEMAS`), whose required columns are checked.
+        be a declared table (:data:`SCHEMAS` or :data:`DERIVED_SCHEMAS`), whose
+        required columns are checked.
     columns : iterable of str, optional
         The columns this caller needs; by default the table's required columns.
     hint : str, optional

@@ -37,24 +37,16 @@ from clientalytics.periods import (
     SUMMARY_TIME_UNITS,
     TimeUnit,
     check_time_unit,
+    naive_utc,
+    per_client_period,
     period_index,
     period_index_expr,
 )
+from clientalytics.schema import SUMMARY
 
-#: Columns of the frame returned by :func:`summarize`, in order.
-SUMMARY_COLUMNS = [
-    "frequency",
-    "recency",
-    "T",
-    "monetary_value",
-    "n_orders",
-    "total_revenue",
-    "total_margin",
-    "mean_margin",
-    "first_purchase",
-    "last_purchase",
-    "days_since_last_purchase",
-]
+#: Columns of the frame returned by :func:`summarize`, in order (its declared contract,
+#: :data:`clientalytics.schema.SUMMARY`).
+SUMMARY_COLUMNS = SUMMARY.column_names
 
 
 def _has_rows(lazy: Any) -> bool:
@@ -123,10 +115,7 @@ def _check_input(
 def _resolve_end(observation_end: pd.Timestamp | str | dt.date | None) -> pd.Timestamp | None:
     if observation_end is None:
         return None
-    end = pd.Timestamp(observation_end)
-    if end.tzinfo is not None:
-        end = end.tz_convert("UTC").tz_localize(None)
-    return end
+    return naive_utc(pd.Timestamp(observation_end))
 
 
 #: Units of NumPy datetime64 values per day, for the integer day index.
@@ -347,7 +336,7 @@ def _per_client(
     )
     encoded = _encode(lazy, **options)  # type: ignore[arg-type]
     if encoded is not None:
-        return _collect(nw.from_native(_per_client_arrays(encoded, slice(None))))
+        return _per_client_arrays(encoded, slice(None))
     return _collect(_per_client_plan(lazy, **options))  # type: ignore[arg-type]
 
 
@@ -362,29 +351,21 @@ def _per_client_plan(
 ) -> Any:
     """Aggregate inside the engine: per (client, period), then per client.
 
-    One group-by over the rows gives the (client, period) table; flags computed on
-    it (is it a purchase period, is it the client's first) let a second group-by
-    produce every per-client statistic in one pass.
+    The (client, period) table of :func:`~clientalytics.periods.per_client_period`
+    gets flags (is it a purchase period, is it the client's first) that let a
+    second group-by produce every per-client statistic in one pass.
     """
-    cost = nw.col(cost_col) if cost_col is not None else nw.lit(0.0)
-    per_period = (
-        lazy.select(
-            nw.col(client_col).alias("client_id"),
-            period_index_expr(date_col, time_unit).alias("period"),
-            nw.col(date_col).alias("date"),
-            nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
-            cost.cast(nw.Float64()).alias("cost"),
-            (nw.col(revenue_col) >= 0).cast(nw.Int64()).alias("is_order"),
-        )
-        .group_by("client_id", "period")
-        .agg(
-            nw.col("revenue").sum(),
-            nw.col("cost").sum(),
-            nw.col("is_order").sum().alias("n_orders"),
-            nw.col("date").min().alias("first_date"),
-            nw.col("date").max().alias("last_date"),
-        )
+    per_period = per_client_period(
+        lazy,
+        client_col=client_col,
+        date_col=date_col,
+        time_unit=time_unit,
+        revenue_col=revenue_col,
+        cost_col=cost_col,
+        dates=True,
     )
+    if cost_col is None:
+        per_period = per_period.with_columns(nw.lit(0.0).cast(nw.Float64()).alias("cost"))
     is_purchase = nw.col("n_orders") > 0
     flagged = per_period.with_columns(
         nw.when(is_purchase).then(nw.col("period")).alias("purchase_period"),
@@ -469,9 +450,6 @@ def summarize(
         - ``days_since_last_purchase``: whole days from ``last_purchase`` to the
           observation end (the RFM meaning of recency).
 
-        ``frame.attrs["time_unit"]`` records ``time_unit`` for the models that read
-        the summary.
-
     Raises
     ------
     ValidationError
@@ -526,7 +504,6 @@ def _finish(raw: pd.DataFrame, end: pd.Timestamp, time_unit: TimeUnit) -> pd.Dat
         index=raw.index,
     )
     out.index.name = "client_id"
-    out.attrs["time_unit"] = time_unit
     return out
 
 
@@ -591,8 +568,8 @@ def calibration_holdout_split(
     encoded = _encode(lazy, **options)  # type: ignore[arg-type]
     if encoded is not None:
         in_cal = encoded.moment.view(encoded.dtype) <= np.datetime64(cut, "us")
-        cal_raw = _collect(nw.from_native(_per_client_arrays(encoded, in_cal)))
-        hold = _collect(nw.from_native(_holdout_arrays(encoded, ~in_cal)))
+        cal_raw = _per_client_arrays(encoded, in_cal)
+        hold = _holdout_arrays(encoded, ~in_cal)
     else:
         in_window = lazy.filter(nw.col(date_col) <= nw.lit(cut))
         cal_raw = _collect(_per_client_plan(in_window, **options))  # type: ignore[arg-type]

@@ -23,7 +23,15 @@ import pandas as pd
 
 from clientalytics._parsing import DateOptions, coerce_column
 from clientalytics.exceptions import ValidationError
-from clientalytics.schema import Column, TableSchema, get_schema
+from clientalytics.periods import naive_utc
+from clientalytics.schema import (
+    DERIVED_SCHEMAS,
+    SCHEMAS,
+    Column,
+    TableSchema,
+    get_schema,
+    require,
+)
 
 Mode = Literal["lenient", "strict"]
 CreditNotePolicy = Literal["net", "reject"]
@@ -337,18 +345,20 @@ def validate(
         When a required column is missing, the table is empty and ``allow_empty`` is
         false, the day/month order of a date column cannot be told (the error has
         ``table`` and ``column`` attributes), or (strict mode) any row is rejected.
+    KeyError
+        When ``table`` is not an input table (unknown, or derived such as ``"summary"``).
     """
     schema = get_schema(table)
+    if schema in DERIVED_SCHEMAS.values():
+        raise KeyError(
+            f"{schema.name!r} is a table the library computes, not an input table; "
+            f"input tables: {sorted(SCHEMAS)}"
+        )
     if not isinstance(frame, pd.DataFrame):
         raise ValidationError(
             f"table {schema.name!r}: expected a pandas DataFrame, got {type(frame).__name__}"
         )
-    missing_cols = [c.name for c in schema.columns if c.required and c.name not in frame.columns]
-    if missing_cols:
-        raise ValidationError(
-            f"table {schema.name!r}: missing required column(s) {missing_cols}; "
-            f"found columns {list(frame.columns)[:12]}"
-        )
+    require(frame, schema)
     if frame.columns.duplicated().any():
         dups = list(frame.columns[frame.columns.duplicated()])
         raise ValidationError(f"table {schema.name!r}: duplicated column name(s) {dups}")
@@ -359,9 +369,7 @@ def validate(
             f"table {schema.name!r}: the index has duplicated labels, so rejected rows could "
             "not be named; call .reset_index(drop=True) first"
         )
-    end = pd.Timestamp(observation_end) if observation_end is not None else None
-    if end is not None and end.tzinfo is not None:
-        end = end.tz_convert("UTC").tz_localize(None)
+    end = naive_utc(pd.Timestamp(observation_end)) if observation_end is not None else None
 
     options = DateOptions(
         date_format=date_format,

@@ -4,23 +4,32 @@
   probability with a monotone (isotonic) fit: the longer the silence, the likelier
   the churn. It is the rule most firms already use.
 - :func:`btyd_churn_probability` scores ``1 - P(alive)`` from a buy-till-you-die
-  model. It fits ``lifetimes.BetaGeoFitter`` (BG/NBD) on the features by default,
-  or takes any fitted model with ``conditional_probability_alive``, a callable,
+  model. It fits :class:`~clientalytics.clv.BetaGeoModel` (BG/NBD) on the features
+  by default, or takes any fitted model with ``conditional_probability_alive``, a callable,
   or a precomputed Series of P(alive).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.isotonic import IsotonicRegression
+from sklearn.utils import Tags
+from sklearn.utils.validation import check_array
 
-from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
+from clientalytics.churn._estimator import (
+    binary_target,
+    check_feature_count,
+    check_features,
+    check_fitted,
+)
+from clientalytics.clv.beta_geo import BetaGeoModel
+from clientalytics.exceptions import ConvergenceError, ValidationError
 
 
 class RecencyBaseline(ClassifierMixin, BaseEstimator):
@@ -28,43 +37,67 @@ class RecencyBaseline(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    column : str
-        Feature holding the days since the last purchase.
+    column : str or int
+        Feature holding the days since the last purchase: a column name of a
+        DataFrame ``X``, or a column position (which also serves arrays).
 
     Attributes
     ----------
     isotonic_ : sklearn.isotonic.IsotonicRegression
         The fitted monotone map from days to churn rate.
     classes_ : numpy.ndarray
-        ``[0, 1]``.
+        The two labels of ``y`` seen in ``fit``, sorted (``[0, 1]``; the second is
+        churn).
+    n_features_in_ : int
+        Number of columns seen in ``fit``.
     """
 
-    def __init__(self, column: str = "days_since_last_purchase") -> None:
+    def __init__(self, column: str | int = "days_since_last_purchase") -> None:
         self.column = column
 
-    def _days(self, X: Any) -> np.ndarray:
-        if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
-            raise ValidationError(f"X: needs a DataFrame with the column {self.column!r}")
-        return X[self.column].to_numpy(dtype=float)
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        assert tags.classifier_tags is not None
+        tags.classifier_tags.multi_class = False  # stay or churn
+        tags.classifier_tags.poor_score = True  # one feature by design
+        return tags
 
-    def fit(self, X: pd.DataFrame, y: Any) -> RecencyBaseline:
+    def _days(self, data: pd.DataFrame | np.ndarray) -> np.ndarray:
+        days: pd.Series | np.ndarray
+        if isinstance(self.column, str):
+            if not isinstance(data, pd.DataFrame) or self.column not in data.columns:
+                raise ValidationError(f"X: needs a DataFrame with the column {self.column!r}")
+            days = data[self.column]
+        elif isinstance(data, pd.DataFrame):
+            days = data.iloc[:, self.column]
+        else:
+            days = data[:, self.column]
+        return check_array(np.asarray(days, dtype=float).reshape(-1, 1)).ravel()
+
+    def fit(self, X: pd.DataFrame | ArrayLike, y: ArrayLike) -> RecencyBaseline:
         """Fit the monotone map on training clients; returns ``self``."""
+        data = check_features(X)
+        days = self._days(data)
+        self.classes_, codes = binary_target(y, len(days))
         self.isotonic_ = IsotonicRegression(
             y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip"
-        ).fit(self._days(X), np.asarray(y, dtype=float))
-        self.classes_ = np.array([0, 1])
+        ).fit(days, codes.astype(float))
+        self.n_features_in_ = data.shape[1]
         return self
 
-    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+    def predict_proba(self, X: pd.DataFrame | ArrayLike) -> np.ndarray:
         """Return ``[[P(stay), P(churn)], ...]``."""
-        if not hasattr(self, "isotonic_"):
-            raise NotFittedError("RecencyBaseline is not fitted yet; call fit(X, y) first")
-        p = np.clip(self.isotonic_.predict(self._days(X)), 0.0, 1.0)
+        check_fitted(self, "isotonic_")
+        data = check_features(X)
+        check_feature_count(self, data)
+        p = np.clip(self.isotonic_.predict(self._days(data)), 0.0, 1.0)
         return np.column_stack([1.0 - p, p])
 
-    def predict(self, X: pd.DataFrame) -> np.ndarray:
-        """Return 1 where the churn probability is at least 0.5."""
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+    def predict(self, X: pd.DataFrame | ArrayLike) -> np.ndarray:
+        """Predicted labels: churn (``classes_[1]``) where P(churn) is at least 0.5."""
+        churn = (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+        labels: np.ndarray = self.classes_[churn]
+        return labels
 
 
 PAliveSource = pd.Series | Callable[[pd.DataFrame], Any] | Any | None
@@ -89,7 +122,7 @@ def btyd_churn_probability(
         taking ``features`` and returning P(alive) per row; an object with
         ``conditional_probability_alive(frequency, recency, T)`` (lifetimes style,
         fed in units of ``time_scale`` days); or None to fit a BG/NBD model
-        (``lifetimes.BetaGeoFitter``) on ``features`` themselves.
+        (:class:`~clientalytics.clv.BetaGeoModel`) on ``features`` themselves.
     time_scale : float
         Days per time unit given to the model (7: weeks).
     penalizer : float
@@ -124,20 +157,15 @@ def btyd_churn_probability(
         rec = features["recency"].to_numpy(dtype=float) / time_scale
         age = features["tenure_days"].to_numpy(dtype=float) / time_scale
         if p_alive is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # lifetimes sets a deprecated pandas option
-                from lifetimes import BetaGeoFitter
-
-            model = BetaGeoFitter(penalizer_coef=penalizer)
+            summary = pd.DataFrame({"frequency": freq, "recency": rec, "T": age})
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    model.fit(freq, rec, age)
-            except Exception as exc:  # lifetimes raises bare ConvergenceError / LinAlgError
+                model = BetaGeoModel(penalizer_coef=penalizer).fit(summary)
+            except ConvergenceError as exc:
                 raise ConvergenceError(
-                    f"BG/NBD fit failed ({exc}); try a larger penalizer or another time_scale"
+                    f"BG/NBD fit of the churn baseline failed: {exc} Here, pass a larger "
+                    "penalizer or another time_scale."
                 ) from exc
-            alive = np.asarray(model.conditional_probability_alive(freq, rec, age), dtype=float)
+            alive = model.probability_alive(summary).to_numpy(dtype=float)
         elif hasattr(p_alive, "conditional_probability_alive"):
             alive = np.asarray(p_alive.conditional_probability_alive(freq, rec, age), dtype=float)
         elif callable(p_alive):

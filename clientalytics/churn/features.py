@@ -20,6 +20,7 @@ import pandas as pd
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import naive_utc
 from clientalytics.summary import summarize
 
 LabelKind = Literal["purchase", "contract"]
@@ -31,10 +32,7 @@ RECENT_DAYS = 90
 
 
 def _cutoff(cutoff: pd.Timestamp | str) -> pd.Timestamp:
-    moment = pd.Timestamp(cutoff)
-    if moment.tzinfo is not None:
-        moment = moment.tz_convert("UTC").tz_localize(None)
-    return moment
+    return naive_utc(pd.Timestamp(cutoff))
 
 
 def _purchase_features(tx: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -142,8 +140,8 @@ def _survey_features(base: ClientBase, cutoff: pd.Timestamp, idx: pd.Index) -> p
     last = sv.groupby("client_id").last()
     dims = base.survey_dimensions.merge(sv[["response_id", "client_id"]], on="response_id")
     gap = (dims["perceived_score"] - dims["expected_score"]).groupby(dims["client_id"]).mean()
-    nps = last["nps_score"].astype(float).reindex(idx) if "nps_score" in last else None
-    csat = last["csat_score"].astype(float).reindex(idx) if "csat_score" in last else None
+    nps = last["nps_score"].astype(float).reindex(idx)
+    csat = last["csat_score"].astype(float).reindex(idx)
     surveyed = pd.Series(idx.isin(last.index), index=idx).astype(float)
     nps_fill = float(sv["nps_score"].median()) if len(sv) and sv["nps_score"].notna().any() else 7.0
     csat_fill = (
@@ -152,8 +150,8 @@ def _survey_features(base: ClientBase, cutoff: pd.Timestamp, idx: pd.Index) -> p
     return pd.DataFrame(
         {
             "surveyed": surveyed,
-            "last_nps": nps.fillna(nps_fill) if nps is not None else nps_fill,
-            "last_csat": csat.fillna(csat_fill) if csat is not None else csat_fill,
+            "last_nps": nps.fillna(nps_fill),
+            "last_csat": csat.fillna(csat_fill),
             "satisfaction_gap": gap.reindex(idx).fillna(0.0),
         },
         index=idx,
@@ -189,17 +187,14 @@ def _contract_features(base: ClientBase, cutoff: pd.Timestamp, idx: pd.Index) ->
 
 
 def _typology(base: ClientBase, idx: pd.Index) -> pd.DataFrame:
-    clients = base.clients.assign(client_id=base.clients["client_id"].astype(str)).set_index(
-        "client_id"
-    )
+    """Typology columns of the clients (a ClientBase holds every declared client column)."""
+    clients = base.clients.set_index("client_id")
     out = pd.DataFrame(index=idx)
     for col in TYPOLOGY_COLUMNS:
-        if col in clients.columns:
-            values = clients[col].astype(object).reindex(idx)
-            out[col] = values.where(values.notna(), "unknown").astype(str)
-    if "relationship_programme" in clients.columns:
-        programme = clients["relationship_programme"].astype("boolean").reindex(idx)
-        out["relationship_programme"] = programme.fillna(False).astype(float)
+        values = clients[col].astype(object).reindex(idx)
+        out[col] = values.where(values.notna(), "unknown").astype(str)
+    programme = clients["relationship_programme"].astype("boolean").reindex(idx)
+    out["relationship_programme"] = programme.fillna(False).astype(float)
     return out
 
 

@@ -20,9 +20,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.utils import Tags
 from threadpoolctl import threadpool_limits
 
-from clientalytics.exceptions import NotFittedError, ValidationError
+from clientalytics.churn._estimator import (
+    binary_target,
+    check_feature_count,
+    check_features,
+    check_fitted,
+)
+from clientalytics.exceptions import ValidationError
 
 
 def _preprocessor(scale: bool) -> ColumnTransformer:
@@ -75,9 +82,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
     estimator_ : sklearn estimator
         The fitted (calibrated) pipeline.
     classes_ : numpy.ndarray
-        ``[0, 1]``.
+        The two labels of ``y`` seen in ``fit``, sorted (``[0, 1]``; the second is
+        churn).
     feature_names_in_ : numpy.ndarray
-        Columns seen in ``fit``.
+        Columns seen in ``fit`` (``"0"``, ``"1"``, ... for an array).
     n_features_in_ : int
         Number of columns seen in ``fit``.
     reference_ : pandas.Series
@@ -115,6 +123,12 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         self.n_threads = n_threads
         self.random_state = random_state
 
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        assert tags.classifier_tags is not None
+        tags.classifier_tags.multi_class = False  # stay or churn
+        return tags
+
     def _base_learner(self) -> tuple[Any, bool]:
         if self.classifier == "gradient_boosting":
             learner = HistGradientBoostingClassifier(
@@ -139,9 +153,8 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         return clone(self.classifier), False
 
     @staticmethod
-    def _as_frame(X: Any) -> pd.DataFrame:
-        frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
-        frame = frame.copy()
+    def _as_frame(data: pd.DataFrame | np.ndarray) -> pd.DataFrame:
+        frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
         frame.columns = [str(c) for c in frame.columns]
         return frame
 
@@ -152,22 +165,18 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         ----------
         X : pandas.DataFrame or array-like
             Features, e.g. from :func:`~clientalytics.churn.churn_features` or
-            :func:`~clientalytics.churn.churn_dataset`.
-        y : array-like of 0/1
-            1 = churned.
+            :func:`~clientalytics.churn.churn_dataset`; text columns are one-hot
+            encoded (they need a DataFrame, an array must be numeric).
+        y : array-like of two labels
+            Stay or churn, e.g. 0/1 (the larger label is churn).
 
         Returns
         -------
         ChurnModel
             ``self``.
         """
-        frame = self._as_frame(X)
-        target = np.asarray(y).astype(int).ravel()
-        if len(target) != len(frame):
-            raise ValidationError(f"X has {len(frame)} rows but y has {len(target)}")
-        values = set(np.unique(target).tolist())
-        if not values <= {0, 1} or len(values) < 2:
-            raise ValidationError(f"y must contain both classes 0 and 1, got {sorted(values)}")
+        frame = self._as_frame(check_features(X))
+        classes, target = binary_target(y, len(frame))
         numeric = frame.select_dtypes(include=np.number)
         bad = ~np.isfinite(numeric.to_numpy(dtype=float))
         if bad.any():
@@ -195,7 +204,7 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
             )
         with threadpool_limits(limits=self.n_threads):
             self.estimator_ = model.fit(frame, target)
-        self.classes_ = np.array([0, 1])
+        self.classes_ = classes
         self.feature_names_in_ = np.asarray(frame.columns, dtype=object)
         self.n_features_in_ = frame.shape[1]
         reference = {}
@@ -208,9 +217,10 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         return self
 
     def _check(self, X: Any) -> pd.DataFrame:
-        if not hasattr(self, "estimator_"):
-            raise NotFittedError("ChurnModel is not fitted yet; call fit(X, y) first")
-        frame = self._as_frame(X)
+        check_fitted(self, "estimator_")
+        data = check_features(X)
+        check_feature_count(self, data)
+        frame = self._as_frame(data)
         missing = [c for c in self.feature_names_in_ if c not in frame.columns]
         if missing:
             raise ValidationError(f"X: missing feature column(s) {missing[:5]}")
@@ -224,11 +234,13 @@ class ChurnModel(ClassifierMixin, BaseEstimator):
         return proba
 
     def predict(self, X: Any) -> np.ndarray:
-        """Return 1 for clients whose churn probability is at least 0.5."""
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+        """Predicted labels: churn (``classes_[1]``) where P(churn) is at least 0.5."""
+        churn = (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+        labels: np.ndarray = self.classes_[churn]
+        return labels
 
     def churn_probability(self, X: Any) -> pd.Series:
         """Return the churn probability as a Series on the index of ``X``."""
-        frame = self._as_frame(X)
-        index = frame.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(frame))
-        return pd.Series(self.predict_proba(frame)[:, 1], index=index, name="churn_probability")
+        proba = self.predict_proba(X)[:, 1]
+        index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(proba))
+        return pd.Series(proba, index=index, name="churn_probability")

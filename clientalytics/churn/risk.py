@@ -14,22 +14,22 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 
 
 def _value(features: pd.DataFrame, value: pd.Series | pd.DataFrame | None) -> pd.Series:
     if value is None:
-        if "total_margin" not in features.columns or "tenure_days" not in features.columns:
-            raise ValidationError(
-                "value: give a value per client (e.g. CLV) or features with margin"
-            )
+        require(
+            features,
+            "features",
+            ["total_margin", "tenure_days"],
+            hint="give a value per client (e.g. CLV) or the churn_features output",
+        )
         days = np.maximum(features["tenure_days"].to_numpy(dtype=float), 30.0)
         annual = features["total_margin"].to_numpy(dtype=float) / days * 365.25
         return pd.Series(np.maximum(annual, 0.0), index=features.index)
     if isinstance(value, pd.DataFrame):
-        if "clv" not in value.columns:
-            raise ValidationError(
-                f"value: a DataFrame needs a 'clv' column, found {list(value.columns)[:8]}"
-            )
+        require(value, "value", ["clv"], hint="pass a Series or a frame with a 'clv' column")
         value = value["clv"]
     series = value.copy()
     series.index = series.index.astype(str)

@@ -18,7 +18,12 @@ from clientalytics.clv.diagnostics import (
     period_transactions,
     probability_alive_matrix,
 )
-from clientalytics.clv.evaluation import compare_models, holdout_metrics, holdout_predictions
+from clientalytics.clv.evaluation import (
+    HoldoutPrediction,
+    compare_models,
+    holdout_metrics,
+    holdout_predictions,
+)
 from clientalytics.clv.formula import expected_lifetime, simple_clv, year_table_npv
 from clientalytics.clv.gamma_gamma import GammaGammaModel
 from clientalytics.clv.modified_beta_geo import ModifiedBetaGeoModel
@@ -34,6 +39,7 @@ __all__ = [
     "BetaGeoBetaBinomModel",
     "BetaGeoModel",
     "GammaGammaModel",
+    "HoldoutPrediction",
     "ModifiedBetaGeoModel",
     "ParetoNBDModel",
     "ShiftedBetaGeometricModel",

@@ -17,9 +17,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
+
+#: The columns of the client summary (:data:`clientalytics.schema.SUMMARY`) that the
+#: buy-till-you-die models are fitted on.
+MODEL_INPUT_COLUMNS: tuple[str, ...] = ("frequency", "recency", "T")
 
 
 def _examples(values: pd.Series, mask: NDArray[np.bool_], n: int = 3) -> str:
@@ -30,7 +35,7 @@ def _examples(values: pd.Series, mask: NDArray[np.bool_], n: int = 3) -> str:
 def check_summary(
     summary: pd.DataFrame,
     *,
-    columns: Sequence[str] = ("frequency", "recency", "T"),
+    columns: Sequence[str] = MODEL_INPUT_COLUMNS,
     table: str = "summary",
     signed: Sequence[str] = (),
 ) -> pd.DataFrame:
@@ -67,11 +72,7 @@ def check_summary(
             f"{table}: expected a pandas DataFrame with columns {list(columns)}, "
             f"got {type(summary).__name__}"
         )
-    missing = [c for c in columns if c not in summary.columns]
-    if missing:
-        raise ValidationError(
-            f"{table}: missing column(s) {missing}; present columns are {list(summary.columns)}"
-        )
+    require(summary, table, columns)
     if len(summary) == 0:
         raise ValidationError(f"{table}: no rows to fit or score")
     out = pd.DataFrame(index=summary.index)

@@ -16,14 +16,19 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 
-from clientalytics.clv._data import FitData, check_sample_weight, check_summary, compress
+from clientalytics.clv._data import (
+    MODEL_INPUT_COLUMNS,
+    FitData,
+    check_sample_weight,
+    check_summary,
+    compress,
+)
 from clientalytics.clv._optimize import minimize_log_params
 from clientalytics.clv._special import wdot
 from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
+from clientalytics.periods import SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
 
 FloatArray = NDArray[np.float64]
-
-SUMMARY_COLUMNS = ("frequency", "recency", "T")
 
 #: above this many distinct histories, models without an exact gradient first fit a
 #: random subsample of this size to get a starting point near the optimum
@@ -124,7 +129,7 @@ class TransactionModel(BaseEstimator):
             )
 
     def _prepared(self, summary: pd.DataFrame) -> pd.DataFrame:
-        data = check_summary(summary, columns=SUMMARY_COLUMNS)
+        data = check_summary(summary, columns=MODEL_INPUT_COLUMNS)
         self._check_discrete(data)
         return data
 
@@ -137,7 +142,11 @@ class TransactionModel(BaseEstimator):
 
     # ------------------------------------------------------------------------- fit
     def fit(
-        self, summary: pd.DataFrame, *, sample_weight: ArrayLike | None = None
+        self,
+        summary: pd.DataFrame,
+        *,
+        time_unit: TimeUnit | None = None,
+        sample_weight: ArrayLike | None = None,
     ) -> TransactionModel:
         """Fit the model by maximum likelihood on a client summary.
 
@@ -146,6 +155,11 @@ class TransactionModel(BaseEstimator):
         summary : pandas.DataFrame
             One row per client with columns ``frequency``, ``recency`` and ``T``
             (the output of :func:`clientalytics.summary.summarize`).
+        time_unit : {"D", "W", "M"}, optional
+            Unit of ``recency`` and ``T`` (the ``time_unit`` the summary was made
+            with). Stored as ``time_unit_``, from which
+            :func:`~clientalytics.clv.customer_lifetime_value` converts months to
+            model time; without it, pass the unit to that function.
         sample_weight : array-like, optional
             Number of clients each row stands for (ones by default). Rows with the
             same history are merged automatically, so weights are only needed for
@@ -159,10 +173,18 @@ class TransactionModel(BaseEstimator):
         Raises
         ------
         ValidationError
-            When the summary breaks its column contract.
+            When the summary breaks its column contract or ``time_unit`` is not
+            one of ``"D"``, ``"W"``, ``"M"``.
         ConvergenceError
             When the likelihood search does not converge.
+
+        Notes
+        -----
+        Fitted attributes: ``params_``, ``log_likelihood_``, ``aic_``, ``bic_``,
+        ``n_clients_``, ``n_distinct_histories_``, ``T_max_`` and ``time_unit_``
+        (``None`` when ``time_unit`` was not given).
         """
+        unit = None if time_unit is None else check_time_unit(time_unit, SUMMARY_TIME_UNITS)
         data = self._prepared(summary)
         weight = check_sample_weight(sample_weight, len(data))
         x = data["frequency"].to_numpy()
@@ -215,6 +237,7 @@ class TransactionModel(BaseEstimator):
         self.n_clients_ = fit_data.total
         self.n_distinct_histories_ = packed.n_distinct
         self.T_max_ = float(T.max())
+        self.time_unit_ = unit
         k = len(self.param_names)
         self.aic_ = 2 * k - 2 * self.log_likelihood_
         self.bic_ = k * np.log(fit_data.total) - 2 * self.log_likelihood_

@@ -11,7 +11,10 @@ import pandas as pd
 
 from clientalytics.clv._data import check_summary
 from clientalytics.clv.base import TransactionModel
+from clientalytics.clv.value import resolve_time_unit
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
+from clientalytics.schema import require
 
 
 def _grid(
@@ -153,11 +156,11 @@ def cumulative_transactions(
     model: TransactionModel,
     transactions: pd.DataFrame,
     *,
-    time_unit: str,
+    time_unit: TimeUnit | None = None,
     client_col: str = "client_id",
     date_col: str = "date",
     observation_end: pd.Timestamp | None = None,
-    count_unit: str | None = None,
+    count_unit: TimeUnit | None = None,
 ) -> pd.DataFrame:
     """Track cumulative repeat purchases over calendar time: actual vs model.
 
@@ -172,8 +175,9 @@ def cumulative_transactions(
         Model fitted on a summary in ``time_unit``.
     transactions : pandas.DataFrame
         One row per purchase with ``client_col`` and ``date_col``.
-    time_unit : {"D", "W", "M"}
-        Period of the summary the model was fitted on.
+    time_unit : {"D", "W", "M"}, optional
+        Period of the summary the model was fitted on; by default the model's
+        ``time_unit_`` (given to its ``fit``). Required when the model has none.
     client_col, date_col : str
         Column names.
     observation_end : pandas.Timestamp, optional
@@ -190,21 +194,15 @@ def cumulative_transactions(
         ``period_start`` (timestamp), ``actual`` and ``model`` (cumulative repeat
         purchases up to the end of the period).
     """
-    for col in (client_col, date_col):
-        if col not in transactions.columns:
-            raise ValidationError(f"transactions: missing column '{col}'")
-    unit = str(time_unit).upper()
-    if unit not in ("D", "W", "M"):
-        raise ValidationError(f"time_unit must be 'D', 'W' or 'M', got {time_unit!r}")
+    require(transactions, "transactions", [client_col, date_col])
+    unit = resolve_time_unit(time_unit, model)
     dates = pd.to_datetime(transactions[date_col])
     if dates.isna().any():
         raise ValidationError(
             f"transactions: column '{date_col}' has {int(dates.isna().sum())} missing date(s)"
         )
     end = pd.Timestamp(observation_end) if observation_end is not None else dates.max()
-    counted = str(count_unit).upper() if count_unit is not None else unit
-    if counted not in ("D", "W", "M"):
-        raise ValidationError(f"count_unit must be 'D', 'W' or 'M', got {count_unit!r}")
+    counted = unit if count_unit is None else check_time_unit(count_unit, SUMMARY_TIME_UNITS)
     frame = pd.DataFrame(
         {
             "client": transactions[client_col].to_numpy(),

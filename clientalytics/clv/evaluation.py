@@ -8,6 +8,7 @@ calibration log-likelihood, AIC and BIC this lets an analyst pick a model on evi
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from sklearn.base import clone
 from clientalytics.clv._data import check_summary
 from clientalytics.clv.base import TransactionModel
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import TimeUnit
 
 CAL_COLUMNS = ("frequency_cal", "recency_cal", "T_cal")
 HOLDOUT_COLUMNS = ("frequency_holdout", "duration_holdout")
@@ -35,7 +37,26 @@ def _split(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, float]:
     return calibration, checked["frequency_holdout"], float(durations[0])
 
 
-def holdout_predictions(model: TransactionModel, data: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class HoldoutPrediction:
+    """Holdout forecast of a transaction model fitted on the calibration period.
+
+    Attributes
+    ----------
+    predictions : pandas.DataFrame
+        One row per client, columns ``actual_purchases`` (holdout),
+        ``predicted_purchases`` and ``error`` (predicted minus actual).
+    model : TransactionModel
+        The copy of the model fitted on the calibration period.
+    """
+
+    predictions: pd.DataFrame
+    model: TransactionModel
+
+
+def holdout_predictions(
+    model: TransactionModel, data: pd.DataFrame, *, time_unit: TimeUnit | None = None
+) -> HoldoutPrediction:
     """Fit a copy of ``model`` on the calibration period and predict the holdout.
 
     Parameters
@@ -46,16 +67,17 @@ def holdout_predictions(model: TransactionModel, data: pd.DataFrame) -> pd.DataF
         One row per client with ``frequency_cal``, ``recency_cal``, ``T_cal``,
         ``frequency_holdout`` and ``duration_holdout`` (the layout of
         :func:`clientalytics.summary.calibration_holdout_split`), all in one time unit.
+    time_unit : {"D", "W", "M"}, optional
+        That unit, passed to the fit (so the fitted copy can value clients with
+        :func:`~clientalytics.clv.customer_lifetime_value`).
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed like ``data``, columns ``actual_purchases`` (holdout),
-        ``predicted_purchases`` and ``error`` (predicted minus actual). The fitted
-        copy is in ``result.attrs["model"]``.
+    HoldoutPrediction
+        ``predictions`` indexed like ``data`` and the fitted copy as ``model``.
     """
     calibration, actual, duration = _split(data)
-    fitted = clone(model).fit(calibration)
+    fitted = clone(model).fit(calibration, time_unit=time_unit)
     predicted = fitted.expected_purchases(calibration, t=duration)
     out = pd.DataFrame(
         {
@@ -65,12 +87,16 @@ def holdout_predictions(model: TransactionModel, data: pd.DataFrame) -> pd.DataF
         index=data.index,
     )
     out["error"] = out["predicted_purchases"] - out["actual_purchases"]
-    out.attrs["model"] = fitted
-    return out
+    return HoldoutPrediction(predictions=out, model=fitted)
 
 
-def holdout_metrics(predictions: pd.DataFrame, model: TransactionModel) -> dict[str, float]:
-    """Summarise a :func:`holdout_predictions` table and its fitted model.
+def holdout_metrics(holdout: HoldoutPrediction) -> dict[str, float]:
+    """Summarise a :func:`holdout_predictions` result: its table and its fitted model.
+
+    Parameters
+    ----------
+    holdout : HoldoutPrediction
+        Output of :func:`holdout_predictions`.
 
     Returns
     -------
@@ -80,6 +106,7 @@ def holdout_metrics(predictions: pd.DataFrame, model: TransactionModel) -> dict[
         ``predicted_total`` and ``aggregate_error`` (relative error of the total,
         ``predicted_total / actual_total - 1``; 0 when both totals are 0).
     """
+    predictions, model = holdout.predictions, holdout.model
     err = predictions["error"].to_numpy()
     actual_total = float(predictions["actual_purchases"].sum())
     predicted_total = float(predictions["predicted_purchases"].sum())
@@ -126,8 +153,7 @@ def compare_models(
         raise ValidationError("compare_models needs at least one model")
     rows = {}
     for name, model in models.items():
-        predictions = holdout_predictions(model, data)
-        rows[name] = holdout_metrics(predictions, predictions.attrs["model"])
+        rows[name] = holdout_metrics(holdout_predictions(model, data))
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "model"
     table["n_params"] = table["n_params"].astype(int)

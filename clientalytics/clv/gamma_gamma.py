@@ -35,6 +35,7 @@ from clientalytics.exceptions import (
     NotFittedError,
     ValidationError,
 )
+from clientalytics.schema import require
 
 FloatArray = NDArray[np.float64]
 
@@ -117,10 +118,7 @@ class GammaGammaModel(BaseEstimator):
         self, summary: pd.DataFrame, sample_weight: ArrayLike | None
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
         data = check_summary(summary, columns=("frequency",))
-        if "monetary_value" not in summary.columns:
-            raise ValidationError(
-                "summary: missing column(s) ['monetary_value'] needed by the Gamma-Gamma model"
-            )
+        require(summary, "summary", ["monetary_value"], hint="the Gamma-Gamma model needs it")
         raw = pd.to_numeric(summary["monetary_value"], errors="coerce")
         weight = check_sample_weight(sample_weight, len(summary))
         x = data["frequency"].to_numpy()

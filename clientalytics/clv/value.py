@@ -17,42 +17,43 @@ import pandas as pd
 from clientalytics.clv.base import TransactionModel
 from clientalytics.clv.gamma_gamma import GammaGammaModel
 from clientalytics.exceptions import ValidationError
-
-TimeUnit = Literal["D", "W", "M"]
-
-#: length of one summary time unit in months
-MONTHS_PER_UNIT: dict[str, float] = {"D": 12.0 / 365.25, "W": 12.0 * 7.0 / 365.25, "M": 1.0}
+from clientalytics.periods import MONTHS_PER_PERIOD, SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
 
 
-def resolve_time_unit(summary: pd.DataFrame, time_unit: str | None) -> str:
-    """Return the summary's time unit from the argument or ``summary.attrs['time_unit']``.
+def resolve_time_unit(time_unit: TimeUnit | None, transaction_model: TransactionModel) -> TimeUnit:
+    """Return the unit of ``recency`` and ``T``: the argument, else the model's ``time_unit_``.
 
     Raises
     ------
     ValidationError
-        When neither is given or the unit is not one of ``"D"``, ``"W"``, ``"M"``.
+        When neither is given, when both are given and differ, or when the unit is
+        not one of ``"D"``, ``"W"``, ``"M"``.
     """
-    unit = time_unit if time_unit is not None else summary.attrs.get("time_unit")
-    if unit is None:
+    fitted = getattr(transaction_model, "time_unit_", None)
+    if time_unit is None and fitted is None:
         raise ValidationError(
             "time_unit is required: pass time_unit='D', 'W' or 'M' (the unit of recency and T "
-            "in the summary) so that the horizon and the annual discount rate can be converted"
+            "in the summary) to the transaction model's fit or to this call, so "
+            "that the horizon and the annual discount rate can be converted"
         )
-    unit = str(unit).upper()
-    if unit not in MONTHS_PER_UNIT:
-        raise ValidationError(f"time_unit must be 'D', 'W' or 'M', got {unit!r}")
+    unit = check_time_unit(time_unit if time_unit is not None else fitted, SUMMARY_TIME_UNITS)
+    if fitted is not None and unit != fitted:
+        raise ValidationError(
+            f"time_unit={unit!r} differs from the unit the transaction model was fitted in "
+            f"(time_unit_={fitted!r}); recency and T of one summary have one unit"
+        )
     return unit
 
 
-def period_discount_rate(annual_discount_rate: float, *, time_unit: str) -> float:
+def period_discount_rate(annual_discount_rate: float, *, time_unit: TimeUnit) -> float:
     """Convert an annual discount rate to the rate per summary time unit.
 
     ``(1 + annual) ** (unit length in years) - 1``; e.g. 10 % a year is about 0.797 %
     a month and 0.183 % a week.
     """
-    unit = resolve_time_unit(pd.DataFrame(), time_unit)
+    unit = check_time_unit(time_unit, SUMMARY_TIME_UNITS)
     _check_rate(annual_discount_rate)
-    years = MONTHS_PER_UNIT[unit] / 12.0
+    years = MONTHS_PER_PERIOD[unit] / 12.0
     return float((1.0 + annual_discount_rate) ** years - 1.0)
 
 
@@ -121,7 +122,8 @@ def customer_lifetime_value(
     ----------
     transaction_model : TransactionModel
         A fitted BG/NBD, modified BG/NBD, Pareto/NBD or BG/BB model, fitted on a
-        summary in the same time unit as ``summary``.
+        summary in the same time unit as ``summary``; its ``time_unit_`` (set by
+        ``fit(summary, time_unit=...)``) gives the unit when ``time_unit`` is omitted.
     spend_model : GammaGammaModel or pandas.Series
         Fitted Gamma-Gamma model giving the expected revenue per purchase, or a
         Series of expected value per purchase indexed like ``summary``.
@@ -129,8 +131,8 @@ def customer_lifetime_value(
         Client summary (``frequency``, ``recency``, ``T``, ``monetary_value``; plus
         ``total_margin`` and ``total_revenue`` when the margin rate is derived).
     time_unit : {"D", "W", "M"}, optional
-        Unit of ``recency`` and ``T``; read from ``summary.attrs["time_unit"]`` when
-        omitted.
+        Unit of ``recency`` and ``T``; defaults to ``transaction_model.time_unit_``.
+        One of the two is required, and when both are given they must agree.
     horizon_months : int, default 12
         Number of future months valued.
     annual_discount_rate : float, default 0.10
@@ -153,12 +155,12 @@ def customer_lifetime_value(
         - ``margin_rate``: share of that revenue counted as value (1 for revenue);
         - ``clv``: discounted expected margin (or revenue) over the horizon.
     """
-    unit = resolve_time_unit(summary, time_unit)
+    unit = resolve_time_unit(time_unit, transaction_model)
     _check_rate(annual_discount_rate)
     months = int(horizon_months)
     if months < 1 or months != horizon_months:
         raise ValidationError(f"horizon_months must be a whole number >= 1, got {horizon_months}")
-    if transaction_model.discrete_time and unit != "M" and MONTHS_PER_UNIT[unit] < 1:
+    if transaction_model.discrete_time and unit != "M" and MONTHS_PER_PERIOD[unit] < 1:
         raise ValidationError("BG/BB needs whole periods; summarise by month ('M') for CLV")
     rate = _margin_rate(summary, margin_rate, value)
     if isinstance(spend_model, pd.Series):
@@ -169,7 +171,7 @@ def customer_lifetime_value(
             )
     else:
         per_purchase = spend_model.expected_value(summary)
-    step = 1.0 / MONTHS_PER_UNIT[unit]  # one month in summary time units
+    step = 1.0 / MONTHS_PER_PERIOD[unit]  # one month in summary time units
     k = np.arange(1, months + 1, dtype=np.float64)
     times = k * step
     if transaction_model.discrete_time:

@@ -6,7 +6,6 @@ of mouth and performance by client typology.
 """
 
 from clientalytics.engagement.contact_frequency import (
-    DEFAULT_BAND_EDGES,
     ContactSaturation,
     contact_frequency_bands,
     contact_loyalty_panel,
@@ -18,8 +17,8 @@ from clientalytics.engagement.contracts_registry import (
     registry_kpis,
     renewal_pipeline,
 )
-from clientalytics.engagement.lifecycle import STAGES, lifecycle_stages, stage_counts
-from clientalytics.engagement.seekers import relationship_seekers
+from clientalytics.engagement.lifecycle import lifecycle_stages, stage_counts
+from clientalytics.engagement.performance import typology_performance
 from clientalytics.engagement.requests import request_kpis, request_times
 from clientalytics.engagement.satisfaction import (
     expectation_gaps,
@@ -28,13 +27,10 @@ from clientalytics.engagement.satisfaction import (
     satisfaction_retention,
     satisfaction_summary,
 )
-from clientalytics.engagement.performance import TYPOLOGY_CRITERIA, typology_performance
+from clientalytics.engagement.seekers import relationship_seekers
 from clientalytics.engagement.word_of_mouth import word_of_mouth_reach
 
 __all__ = [
-    "DEFAULT_BAND_EDGES",
-    "STAGES",
-    "TYPOLOGY_CRITERIA",
     "ContactSaturation",
     "contact_frequency_bands",
     "contact_loyalty_panel",

@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import NotFittedError, ValidationError
-from clientalytics.managers.activity import Frequency, client_period_activity, period_label
+from clientalytics.managers.activity import client_period_activity
+from clientalytics.periods import MONTHS_PER_PERIOD, TimeUnit, period_floor
 
 #: Default lower edges of the contact-frequency bands.
 DEFAULT_BAND_EDGES: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13)
@@ -35,7 +36,7 @@ def contact_loyalty_panel(
     transactions: Any,
     *,
     observation_end: pd.Timestamp | str | dt.date,
-    freq: Frequency = "Q",
+    time_unit: TimeUnit = "Q",
     kinds: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """One row per client and period it bought in: contacts then, repurchase next period.
@@ -49,7 +50,7 @@ def contact_loyalty_panel(
     observation_end : timestamp
         End of the observation window; the last period used is the last one whose
         *next* period ends by this date.
-    freq : {"M", "Q", "Y"}
+    time_unit : {"M", "Q", "Y"}
         Period length.
     kinds : list of str, optional
         Touchpoint kinds counted (e.g. leave out ``"complaint"``, which the client
@@ -67,18 +68,15 @@ def contact_loyalty_panel(
         When no period has a fully observed next period.
     """
     end = pd.Timestamp(observation_end)
-    act = client_period_activity(transactions, freq=freq, observation_end=end)
+    act = client_period_activity(transactions, time_unit=time_unit, observation_end=end)
     act = act[act["active"]][["client_id", "period"]]
-    offset = {
-        "M": pd.DateOffset(months=1),
-        "Q": pd.DateOffset(months=3),
-        "Y": pd.DateOffset(years=1),
-    }[freq]
+    offset = pd.DateOffset(months=int(MONTHS_PER_PERIOD[time_unit]))
     next_start = act["period"] + offset
     complete = next_start + offset - pd.Timedelta(days=1) <= end.normalize()
     if not complete.any():
         raise ValidationError(
-            f"no {freq} period before observation_end {end.date()} has a fully observed next period"
+            f"no {time_unit} period before observation_end {end.date()} has a fully observed "
+            "next period"
         )
     bought = set(zip(act["client_id"], act["period"], strict=True))
     panel = act[complete].copy()
@@ -92,7 +90,7 @@ def contact_loyalty_panel(
         pd.DataFrame(
             {
                 "client_id": tp["client_id"].astype(str),
-                "period": period_label(tp["timestamp"], freq),
+                "period": period_floor(tp["timestamp"], time_unit),
             }
         )
         .groupby(["client_id", "period"])

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 
 #: Columns of :func:`contract_anomalies`.
 ANOMALY_COLUMNS = ["contract_id", "client_id", "issue", "detail"]
@@ -29,9 +30,7 @@ def _days(delta: pd.Series) -> pd.Series:
 
 
 def _need(contracts: pd.DataFrame, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in contracts.columns]
-    if missing:
-        raise ValidationError(f"contracts: missing column(s) {missing}")
+    require(contracts, "contracts", columns)
 
 
 def contract_durations(contracts: pd.DataFrame) -> pd.DataFrame:
@@ -82,8 +81,7 @@ def registry_kpis(contracts: pd.DataFrame, *, by: str | None = None) -> pd.DataF
     """
     frame = contract_durations(contracts)
     if by is not None:
-        if by not in frame.columns:
-            raise ValidationError(f"contracts: missing grouping column {by!r}")
+        require(frame, "contracts", [by], hint="by names the grouping column")
         frame[by] = frame[by].astype("string").fillna("(missing)").astype(str)
     groups = frame.groupby(by if by is not None else np.zeros(len(frame)))
     out = pd.DataFrame(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 
 #: Columns of :func:`request_kpis` after the grouping columns.
 REQUEST_KPI_COLUMNS = [
@@ -51,9 +52,7 @@ def request_times(requests: pd.DataFrame) -> pd.DataFrame:
         A required column is missing, or a response precedes its request.
     """
     need = ["received_at", "first_response_at", "outcome"]
-    missing = [c for c in need if c not in requests.columns]
-    if missing:
-        raise ValidationError(f"requests: missing column(s) {missing}")
+    require(requests, "requests", need)
     out = requests.copy()
     out["first_response_hours"] = (
         out["first_response_at"] - out["received_at"]

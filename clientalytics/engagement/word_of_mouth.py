@@ -12,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
-from clientalytics.managers.activity import Frequency, period_label
+from clientalytics.periods import CALENDAR_TIME_UNITS, TimeUnit, check_time_unit, period_floor
+from clientalytics.schema import require
 
 #: Columns of :func:`word_of_mouth_reach`.
 WORD_OF_MOUTH_COLUMNS = [
@@ -29,7 +30,7 @@ WORD_OF_MOUTH_COLUMNS = [
 def word_of_mouth_reach(
     surveys: pd.DataFrame,
     *,
-    freq: Frequency = "Q",
+    time_unit: TimeUnit = "Q",
     told_by_unhappy: float = 10.0,
     told_by_happy: float = 2.5,
     score: str = "nps_score",
@@ -40,7 +41,7 @@ def word_of_mouth_reach(
     ----------
     surveys : pandas.DataFrame
         Survey responses (``surveyed_at`` and the ``score`` column).
-    freq : {"M", "Q", "Y"}
+    time_unit : {"M", "Q", "Y"}
         Period length.
     told_by_unhappy, told_by_happy : float
         People each unhappy / happy client tells (defaults 10 and 2.5).
@@ -58,12 +59,12 @@ def word_of_mouth_reach(
     Raises
     ------
     ValidationError
-        Unknown score column or negative numbers of people told.
+        Unknown time unit or score column, or negative numbers of people told.
     """
+    check_time_unit(time_unit, CALENDAR_TIME_UNITS)
     if score not in ("nps_score", "csat_score"):
         raise ValidationError(f"score must be 'nps_score' or 'csat_score', got {score!r}")
-    if score not in surveys.columns:
-        raise ValidationError(f"surveys: missing column {score!r}")
+    require(surveys, "surveys", [score])
     if told_by_unhappy < 0 or told_by_happy < 0:
         raise ValidationError(
             f"people told must be non-negative; got {told_by_unhappy}, {told_by_happy}"
@@ -73,7 +74,7 @@ def word_of_mouth_reach(
     unhappy = values <= (6 if score == "nps_score" else 2)
     happy = values >= (9 if score == "nps_score" else 4)
     frame = pd.DataFrame(
-        {"period": period_label(sv["surveyed_at"], freq), "unhappy": unhappy, "happy": happy}
+        {"period": period_floor(sv["surveyed_at"], time_unit), "unhappy": unhappy, "happy": happy}
     )
     grouped = frame.groupby("period")
     out = pd.DataFrame(

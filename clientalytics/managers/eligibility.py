@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 
 #: Manager roles allowed for each client stage (``relation_to_firm``) by default.
 DEFAULT_ROLE_RULES: dict[str, frozenset[str]] = {
@@ -80,16 +81,15 @@ def eligibility(
         (clients, "clients", "client_id"),
         (managers, "managers", "manager_id"),
     ):
-        if key not in frame.columns:
-            raise ValidationError(f"{name}: missing column {key!r}")
+        require(frame, name, [key])
         dup = frame[key][frame[key].duplicated()]
         if len(dup):
             raise ValidationError(
                 f"{name}: column {key!r} has {len(dup)} repeated value(s), e.g. "
                 f"{dup.astype(str).unique()[:3].tolist()}"
             )
-    if type_col is not None and type_col not in clients.columns:
-        raise ValidationError(f"clients: missing column {type_col!r} (type_col)")
+    if type_col is not None:
+        require(clients, "clients", [type_col], hint="type_col names a client column")
     rules = DEFAULT_ROLE_RULES if role_rules is None else role_rules
     c_ids = clients["client_id"].astype(str).to_numpy()
     m_ids = managers["manager_id"].astype(str).to_numpy()

@@ -37,6 +37,7 @@ from scipy.sparse import coo_array
 
 from clientalytics.exceptions import ConvergenceError, ValidationError
 from clientalytics.managers.eligibility import eligibility
+from clientalytics.schema import require
 
 #: Columns of :attr:`RedistributionResult.assignment`.
 ASSIGNMENT_COLUMNS = [
@@ -106,8 +107,7 @@ class RedistributionResult:
 
 
 def _numeric(clients: pd.DataFrame, col: str) -> np.ndarray:
-    if col not in clients.columns:
-        raise ValidationError(f"clients: missing column {col!r}")
+    require(clients, "clients", [col])
     values = pd.to_numeric(clients[col], errors="coerce").astype(float)
     bad = clients.loc[~np.isfinite(values.to_numpy()) | (values.to_numpy() < 0), "client_id"]
     if len(bad):
@@ -292,8 +292,7 @@ def redistribute_portfolio(
         raise ValidationError(f"node_limit must be a positive number of nodes, got {node_limit}")
     if balance not in ("max", "mean"):
         raise ValidationError(f"balance must be 'max' or 'mean', got {balance!r}")
-    if current_col not in clients.columns:
-        raise ValidationError(f"clients: missing column {current_col!r} (current manager)")
+    require(clients, "clients", [current_col], hint="current_col names the current manager")
     workload = _numeric(clients, workload_col)
     value = _numeric(clients, value_col)
     allowed_df, reason_df = eligibility(

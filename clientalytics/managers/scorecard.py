@@ -17,14 +17,11 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
-from clientalytics.managers.activity import (
-    Frequency,
-    client_period_activity,
-    period_label,
-    period_range,
-)
+from clientalytics.managers.activity import client_period_activity
+from clientalytics.periods import MONTHS_PER_PERIOD, TimeUnit, period_floor, period_range
 from clientalytics.retention import retention_coefficients
-from clientalytics.retention.activity import FREQS, MISSING_GROUP
+from clientalytics.retention.activity import MISSING_GROUP
+from clientalytics.schema import require
 
 #: Columns of :func:`manager_scorecard`, in order.
 SCORECARD_COLUMNS = [
@@ -67,9 +64,7 @@ def client_managers(clients: pd.DataFrame, *, manager_col: str = "manager_id") -
     ValidationError
         When a column is missing or a client id is repeated.
     """
-    for col in ("client_id", manager_col):
-        if col not in clients.columns:
-            raise ValidationError(f"clients: missing column {col!r}")
+    require(clients, "clients", ["client_id", manager_col])
     ids = clients["client_id"].astype(str)
     dup = ids[ids.duplicated()]
     if len(dup):
@@ -83,10 +78,7 @@ def client_managers(clients: pd.DataFrame, *, manager_col: str = "manager_id") -
 
 def _clv_series(clv: pd.Series | pd.DataFrame) -> pd.Series:
     if isinstance(clv, pd.DataFrame):
-        if "clv" not in clv.columns:
-            raise ValidationError(
-                f"clv: a DataFrame must have a 'clv' column; found {list(clv.columns)[:8]}"
-            )
+        require(clv, "clv", ["clv"], hint="pass a Series or a frame with a 'clv' column")
         clv = clv["clv"]
     values = clv.astype(float)
     bad = values[~np.isfinite(values.to_numpy())]
@@ -100,11 +92,7 @@ def _clv_series(clv: pd.Series | pd.DataFrame) -> pd.Series:
 
 def _check_retention(retention: pd.DataFrame) -> pd.DataFrame:
     need = ["manager_id", "period", "retention_rate"]
-    missing = [c for c in need if c not in retention.columns]
-    if missing:
-        raise ValidationError(
-            f"retention: missing column(s) {missing}; found {list(retention.columns)[:8]}"
-        )
+    require(retention, "retention", need)
     out = retention[need].copy()
     out["manager_id"] = out["manager_id"].astype(str)
     out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
@@ -120,7 +108,7 @@ def _check_retention(retention: pd.DataFrame) -> pd.DataFrame:
 
 
 def _request_stats(
-    requests: pd.DataFrame, owner: pd.Series, freq: Frequency, manager_col: str
+    requests: pd.DataFrame, owner: pd.Series, time_unit: TimeUnit, manager_col: str
 ) -> pd.DataFrame:
     req = requests.copy()
     handler = req[manager_col].astype("string") if manager_col in req else None
@@ -130,7 +118,7 @@ def _request_stats(
         if (handler is not None)
         else fallback
     )
-    req["period"] = period_label(req["received_at"], freq)
+    req["period"] = period_floor(req["received_at"], time_unit)
     hours = (req["first_response_at"] - req["received_at"]).dt.total_seconds() / 3600.0
     req["hours"] = hours
     grouped = req.groupby(["manager_id", "period"])
@@ -139,10 +127,10 @@ def _request_stats(
     )
 
 
-def _survey_stats(surveys: pd.DataFrame, owner: pd.Series, freq: Frequency) -> pd.DataFrame:
+def _survey_stats(surveys: pd.DataFrame, owner: pd.Series, time_unit: TimeUnit) -> pd.DataFrame:
     sv = surveys.copy()
     sv["manager_id"] = owner.reindex(sv["client_id"].astype(str)).to_numpy()
-    sv["period"] = period_label(sv["surveyed_at"], freq)
+    sv["period"] = period_floor(sv["surveyed_at"], time_unit)
     nps = sv["nps_score"].astype(float) if "nps_score" in sv else pd.Series(np.nan, index=sv.index)
     sv["promoter"] = np.where(nps.isna(), np.nan, (nps >= 9).astype(float))
     sv["detractor"] = np.where(nps.isna(), np.nan, (nps <= 6).astype(float))
@@ -161,7 +149,7 @@ def manager_scorecard(
     transactions: Any,
     clients: pd.DataFrame,
     *,
-    freq: Frequency = "Q",
+    time_unit: TimeUnit = "Q",
     observation_end: pd.Timestamp | str | dt.date | None = None,
     requests: pd.DataFrame | None = None,
     surveys: pd.DataFrame | None = None,
@@ -179,7 +167,7 @@ def manager_scorecard(
     clients : pandas.DataFrame
         Clients table; ``manager_col`` names each client's manager (the portfolio
         owner). Clients without one are grouped under ``"(unassigned)"``.
-    freq : {"M", "Q", "Y"}
+    time_unit : {"M", "Q", "Y"}
         Calendar month, quarter or year.
     observation_end : timestamp, optional
         End of the observation window; defaults to the latest order date.
@@ -235,14 +223,16 @@ def manager_scorecard(
     ValidationError
         Missing columns, unknown clients, an invalid retention or CLV input.
     """
-    activity = client_period_activity(transactions, freq=freq, observation_end=observation_end)
+    activity = client_period_activity(
+        transactions, time_unit=time_unit, observation_end=observation_end
+    )
     owner = client_managers(clients, manager_col=manager_col)
     end = pd.Timestamp(observation_end) if observation_end is not None else activity["period"].max()
     if retention is None:
         coefficients = retention_coefficients(
             transactions,
-            freq=freq,
-            activity_window=FREQS[freq],
+            time_unit=time_unit,
+            activity_window=int(MONTHS_PER_PERIOD[time_unit]),
             clients=clients.assign(
                 **{manager_col: owner.reindex(clients["client_id"].astype(str)).to_numpy()}
             ),
@@ -254,9 +244,9 @@ def manager_scorecard(
         ]
     else:
         ret = _check_retention(retention)
-    periods = period_range(activity["period"].min(), end, freq)
+    periods = period_range(activity["period"].min(), end, time_unit)
     if observation_end is not None and not include_partial and len(periods) > 1:
-        last_day = (periods[-1].to_period(freq).end_time).normalize()
+        last_day = (periods[-1].to_period(time_unit).end_time).normalize()
         if end.normalize() < last_day:
             periods = periods[:-1]
     managers = sorted(set(owner))
@@ -303,13 +293,13 @@ def manager_scorecard(
         card["value_basis"] = "margin"
     card = card.join(ret.set_index(["manager_id", "period"]), how="left")
     if requests is not None and len(requests):
-        card = card.join(_request_stats(requests, owner, freq, manager_col), how="left")
+        card = card.join(_request_stats(requests, owner, time_unit, manager_col), how="left")
         card["n_requests"] = card["n_requests"].fillna(0).astype("int64")
     else:
         card["n_requests"] = 0
         card["median_response_hours"] = np.nan
     if surveys is not None and len(surveys):
-        card = card.join(_survey_stats(surveys, owner, freq), how="left")
+        card = card.join(_survey_stats(surveys, owner, time_unit), how="left")
         card["n_survey_responses"] = card["n_survey_responses"].fillna(0).astype("int64")
     else:
         card["n_survey_responses"] = 0

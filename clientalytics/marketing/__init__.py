@@ -1,77 +1,67 @@
-"""Marketing economics: NMC, marketing ROS and ROI, client profitability, investment strategies.
+"""Marketing economics and strategy simulation.
 
-Best's planning metrics (:func:`net_marketing_contribution`, :func:`marketing_ros`,
-:func:`marketing_roi`, :func:`marketing_metrics`), client economics
-(:func:`allocate_marketing_spend`, :func:`cost_to_serve`, :func:`client_profitability`,
-:func:`loss_making_clients`, :func:`client_investment_return`) and the strategy
-simulator (:class:`ResponseCurve`, :class:`ClientGroup`, :class:`MarketModel`,
-:func:`compare_strategies`, :func:`optimal_plan`, :func:`sensitivity_table`).
+Two ideas, each in its own modules:
+
+* client and company economics: Best's planning metrics for numbers, tables
+  and the company's own tables (:mod:`~clientalytics.marketing.metrics`:
+  :func:`net_marketing_contribution`, :func:`marketing_ros`,
+  :func:`marketing_roi`, :func:`marketing_metrics_table`,
+  :func:`marketing_metrics`), the allocation of spend to clients
+  (:mod:`~clientalytics.marketing.allocation`), cost to serve
+  (:mod:`~clientalytics.marketing.cost_to_serve`), client profitability
+  (:mod:`~clientalytics.marketing.profitability`), investment against return
+  (:mod:`~clientalytics.marketing.investment`) and all of them on a ClientBase
+  (:mod:`~clientalytics.marketing.analysis`: :func:`analyse_marketing`);
+* strategy simulation and optimisation: response curves
+  (:mod:`~clientalytics.marketing.response`), their calibration and the market
+  model from history (:mod:`~clientalytics.marketing.calibration`), client
+  groups, plans and their simulation (:mod:`~clientalytics.marketing.simulator`),
+  the three strategies (:mod:`~clientalytics.marketing.strategies`), the optimal
+  budget split (:mod:`~clientalytics.marketing.optimize`) and sensitivity
+  (:mod:`~clientalytics.marketing.sensitivity`).
+
+A ratio with a zero denominator (marketing ROS or ROI, gross margin %, client
+ROI) is NaN, undefined, in every form: see :mod:`~clientalytics.marketing.metrics`.
+Result types (``SpendAllocation``, ``ClientProfitability``, ``MarketingAnalysis``,
+``CalibratedMarket``) and the lower-level helpers live in their modules.
 """
 
-from clientalytics.marketing.allocation import SpendAllocation, allocate_marketing_spend
-from clientalytics.marketing.calibration import ResponseCurveFitter, response_history
-from clientalytics.marketing.company import (
-    CalibratedMarket,
-    MarketingAnalysis,
-    analyse_marketing,
+from clientalytics.marketing.allocation import allocate_marketing_spend
+from clientalytics.marketing.analysis import analyse_marketing
+from clientalytics.marketing.calibration import (
+    ResponseCurveFitter,
     market_model_from_history,
     value_groups,
 )
-from clientalytics.marketing.company_metrics import marketing_metrics
 from clientalytics.marketing.cost_to_serve import cost_to_serve
 from clientalytics.marketing.investment import client_investment_return
 from clientalytics.marketing.metrics import (
+    marketing_metrics,
     marketing_metrics_table,
     marketing_roi,
     marketing_ros,
     net_marketing_contribution,
-    nms,
-    segment_net_marketing_contribution,
 )
-from clientalytics.marketing.optimize import equity_of_budgets, marginal_equity, optimal_plan
-from clientalytics.marketing.profitability import (
-    ClientProfitability,
-    client_profitability,
-    loss_making_clients,
-)
-from clientalytics.marketing.response import ResponseCurve, response_rate
+from clientalytics.marketing.optimize import marginal_equity, optimal_plan
+from clientalytics.marketing.profitability import client_profitability, loss_making_clients
+from clientalytics.marketing.response import ResponseCurve
 from clientalytics.marketing.sensitivity import sensitivity_table
-from clientalytics.marketing.simulator import (
-    ClientGroup,
-    MarketModel,
-    evaluate_plan,
-    make_plan,
-    simulate_plan,
-)
-from clientalytics.marketing.strategies import (
-    compare_strategies,
-    diversify_investment,
-    focus_on_best_clients,
-    raise_acquisition,
-    strategy_plans,
-)
+from clientalytics.marketing.simulator import ClientGroup, MarketModel, evaluate_plan
+from clientalytics.marketing.strategies import compare_strategies, strategy_plans
 
 __all__ = [
-    "CalibratedMarket",
     "ClientGroup",
-    "ClientProfitability",
     "MarketModel",
-    "MarketingAnalysis",
     "ResponseCurve",
     "ResponseCurveFitter",
-    "SpendAllocation",
     "allocate_marketing_spend",
     "analyse_marketing",
     "client_investment_return",
     "client_profitability",
     "compare_strategies",
     "cost_to_serve",
-    "diversify_investment",
-    "equity_of_budgets",
     "evaluate_plan",
-    "focus_on_best_clients",
     "loss_making_clients",
-    "make_plan",
     "marginal_equity",
     "market_model_from_history",
     "marketing_metrics",
@@ -79,14 +69,8 @@ __all__ = [
     "marketing_roi",
     "marketing_ros",
     "net_marketing_contribution",
-    "nms",
     "optimal_plan",
-    "raise_acquisition",
-    "response_history",
-    "response_rate",
-    "segment_net_marketing_contribution",
     "sensitivity_table",
-    "simulate_plan",
     "strategy_plans",
     "value_groups",
 ]

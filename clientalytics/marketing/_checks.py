@@ -1,8 +1,10 @@
-"""Input checks shared by the marketing modules.
+"""Value checks shared by the marketing modules (columns: :func:`clientalytics.schema.require`).
 
 Each check raises :class:`~clientalytics.exceptions.ValidationError` with a
 message naming the table, the column, how many rows are affected and a few
-example values, so the analyst knows what to fix.
+example values, so the analyst knows what to fix. They guard the functions that
+take raw tables; :func:`~clientalytics.marketing.analysis.analyse_marketing`
+takes a validated :class:`~clientalytics.clientbase.ClientBase` and runs none.
 """
 
 from __future__ import annotations
@@ -18,15 +20,6 @@ from clientalytics.exceptions import ValidationError
 def _examples(values: Iterable[object], limit: int = 3) -> str:
     shown = [repr(v) for v in list(values)[:limit]]
     return ", ".join(shown)
-
-
-def require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:
-    """Raise if ``frame`` lacks any of ``columns``."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValidationError(
-            f"{table}: missing column(s) {missing}; present columns: {list(frame.columns)[:10]}"
-        )
 
 
 def require_finite(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> None:

@@ -19,14 +19,15 @@ import pandas as pd
 from clientalytics.exceptions import ValidationError
 from clientalytics.marketing._checks import (
     client_ids,
-    require_columns,
     require_dates,
     require_finite,
     require_no_missing,
     require_non_negative,
 )
+from clientalytics.periods import TIME_UNITS, TimeUnit, check_time_unit
+from clientalytics.schema import require
 
-__all__ = ["SpendAllocation", "allocate_marketing_spend", "client_segments"]
+__all__ = ["SpendAllocation", "allocate_marketing_spend"]
 
 PURPOSES = ("acquisition", "retention", "development")
 
@@ -98,7 +99,7 @@ def client_segments(segments: pd.Series | str | None, clients: pd.DataFrame) -> 
     if segments is None:
         return None
     if isinstance(segments, str):
-        require_columns(clients, "clients", ["client_id", segments])
+        require(clients, "clients", ["client_id", segments])
         out = pd.Series(clients[segments].to_numpy(), index=client_ids(clients["client_id"]))
     else:
         out = segments.copy()
@@ -130,7 +131,7 @@ def allocate_marketing_spend(
     transactions: pd.DataFrame,
     *,
     segments: pd.Series | str | None = None,
-    period_freq: str = "M",
+    time_unit: TimeUnit = "M",
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
 ) -> SpendAllocation:
     """Allocate each marketing spend line to the clients it was spent on.
@@ -151,8 +152,8 @@ def allocate_marketing_spend(
         to clients of that segment. Other targets (e.g. "all clients", or any
         target when no segments are given) are not applied: the line goes to all
         eligible clients and ``lines.targeting`` says ``"not_matched"``.
-    period_freq : str, default "M"
-        Length of a spend period as a pandas period alias ("M", "Q", "W", "Y").
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "M"
+        Length of a spend period (see :mod:`clientalytics.periods`).
     acquired_on : {"first_contact_date", "first_purchase"}
         Date at which a client counts as acquired by its channel:
         ``first_contact_date`` (falling back on the first purchase when missing)
@@ -173,10 +174,11 @@ def allocate_marketing_spend(
       whose last purchase is on or after its start (the channel is not used).
     * A line with no such client stays unallocated, with the reason.
     """
+    time_unit = check_time_unit(time_unit, TIME_UNITS)
     spend_cols = ["spend_id", "period", "channel", "purpose", "amount"]
-    require_columns(marketing_spend, "marketing_spend", spend_cols)
-    require_columns(clients, "clients", ["client_id", "acquisition_channel", "first_contact_date"])
-    require_columns(transactions, "transactions", ["client_id", "date"])
+    require(marketing_spend, "marketing_spend", spend_cols)
+    require(clients, "clients", ["client_id", "acquisition_channel", "first_contact_date"])
+    require(transactions, "transactions", ["client_id", "date"])
     require_no_missing(marketing_spend, "marketing_spend", ["period", "purpose", "channel"])
     require_finite(marketing_spend, "marketing_spend", ["amount"])
     require_non_negative(marketing_spend, "marketing_spend", ["amount"])
@@ -187,16 +189,34 @@ def allocate_marketing_spend(
             f"marketing_spend: column 'purpose' has {int(bad_purpose.sum())} value(s) outside "
             f"{list(PURPOSES)}, e.g. {list(spend.loc[bad_purpose, 'purpose'].unique()[:3])}"
         )
-    if acquired_on not in ("first_contact_date", "first_purchase"):
-        raise ValidationError(
-            f"acquired_on must be 'first_contact_date' or 'first_purchase', got {acquired_on!r}"
-        )
     clients = require_dates(clients, "clients", ["first_contact_date"])
     txn = require_dates(transactions, "transactions", ["date"])
     require_no_missing(txn, "transactions", ["client_id", "date"])
     txn = txn.assign(client_id=client_ids(txn["client_id"]))
-    labels = client_segments(segments, clients)
+    return _allocate(
+        spend,
+        clients,
+        txn,
+        labels=client_segments(segments, clients),
+        time_unit=time_unit,
+        acquired_on=acquired_on,
+    )
 
+
+def _allocate(
+    spend: pd.DataFrame,
+    clients: pd.DataFrame,
+    txn: pd.DataFrame,
+    *,
+    labels: pd.Series | None,
+    time_unit: TimeUnit,
+    acquired_on: str,
+) -> SpendAllocation:
+    """Allocate checked tables (dates parsed, client ids as strings); see the public function."""
+    if acquired_on not in ("first_contact_date", "first_purchase"):
+        raise ValidationError(
+            f"acquired_on must be 'first_contact_date' or 'first_purchase', got {acquired_on!r}"
+        )
     ids = client_ids(clients["client_id"])
     first_purchase = txn.groupby("client_id")["date"].min()
     last_purchase = txn.groupby("client_id")["date"].max()
@@ -205,7 +225,7 @@ def allocate_marketing_spend(
         {
             "spend_id": client_ids(spend["spend_id"]).to_numpy(),
             # Kept as a Series so an empty table still has a period dtype to merge on.
-            "period": spend["period"].dt.to_period(period_freq).reset_index(drop=True),
+            "period": spend["period"].dt.to_period(time_unit).reset_index(drop=True),
             "channel": spend["channel"].astype(str).to_numpy(),
             "purpose": spend["purpose"].astype(str).to_numpy(),
             "target_segment": (
@@ -233,16 +253,14 @@ def allocate_marketing_spend(
         }
     )
     acq = acq.loc[acq["date"].notna() & acq["channel"].notna()]
-    acq["period"] = acq["date"].dt.to_period(period_freq)
+    acq["period"] = acq["date"].dt.to_period(time_unit)
 
     # Candidates for retention/development lines: clients on the books per period.
     books = pd.DataFrame(
         {
             "client_id": first_purchase.index.to_numpy(),
-            "first": first_purchase.dt.to_period(period_freq).to_numpy(),
-            "last": last_purchase.reindex(first_purchase.index)
-            .dt.to_period(period_freq)
-            .to_numpy(),
+            "first": first_purchase.dt.to_period(time_unit).to_numpy(),
+            "last": last_purchase.reindex(first_purchase.index).dt.to_period(time_unit).to_numpy(),
         }
     )
     books = books.loc[books["client_id"].isin(set(ids))]
@@ -255,7 +273,7 @@ def allocate_marketing_spend(
         {
             "client_id": books["client_id"].to_numpy()[rep],
             "period": pd.PeriodIndex.from_ordinals(  # type: ignore[attr-defined]
-                first_ord[rep] + offsets, freq=period_freq
+                first_ord[rep] + offsets, freq=time_unit
             ),
         }
     )

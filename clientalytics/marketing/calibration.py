@@ -1,4 +1,4 @@
-"""Calibration of response curves from a company's spend and outcome history.
+"""Calibration of the strategy simulator from a company's spend and outcome history.
 
 :func:`response_history` turns the tables into (spend per head, rate) points,
 one per period and client group: acquisition spend per prospect against the
@@ -6,11 +6,17 @@ share of prospects who became clients, retention spend per client against the
 share of last period's active clients who bought again. :class:`ResponseCurveFitter`
 fits ``rate = floor + (ceiling − floor) · (1 − e^(−k · spend))`` to such points by
 least squares and reports the fit (R², RMSE, number of points); it refuses to
-fit on fewer points than it has parameters plus two.
+fit on fewer points than it has parameters plus two. :func:`value_groups` splits
+the clients into valuable and low-value by their share of margin, and
+:func:`market_model_from_history` builds the simulator's
+:class:`~clientalytics.marketing.simulator.MarketModel` and baseline plan from
+the fitted curves and the company's recent group sizes and margins.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -18,12 +24,22 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import optimize
 
+from clientalytics._shares import top_share_members
 from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
-from clientalytics.marketing._checks import client_ids, require_columns, require_dates
+from clientalytics.marketing._checks import client_ids, require_dates
 from clientalytics.marketing.allocation import allocate_marketing_spend, client_segments
 from clientalytics.marketing.response import ResponseCurve
+from clientalytics.marketing.simulator import ClientGroup, MarketModel, make_plan
+from clientalytics.periods import TIME_UNITS, TimeUnit, check_time_unit
+from clientalytics.schema import require
 
-__all__ = ["ResponseCurveFitter", "response_history"]
+__all__ = [
+    "CalibratedMarket",
+    "ResponseCurveFitter",
+    "market_model_from_history",
+    "response_history",
+    "value_groups",
+]
 
 PROSPECTS = "prospects"
 
@@ -154,7 +170,7 @@ def response_history(
     clients: pd.DataFrame,
     *,
     groups: pd.Series | str | None = None,
-    period_freq: str = "Q",
+    time_unit: TimeUnit = "Q",
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
 ) -> pd.DataFrame:
     """Per period, spend per head and the acquisition / retention rate it went with.
@@ -170,8 +186,8 @@ def response_history(
     groups : Series or str, optional
         Client group of each client (client_id -> label, or a clients column) for
         the retention points; without it all clients form one group ``"all"``.
-    period_freq : str, default "Q"
-        Period of the points (pandas period alias).
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "Q"
+        Period of the points.
     acquired_on : {"first_contact_date", "first_purchase"}
         Passed to the spend allocation.
 
@@ -189,8 +205,9 @@ def response_history(
         (``outcome / base``). Periods with an empty base are left out (no rate is
         defined there); the first period has no retention point.
     """
-    require_columns(transactions, "transactions", ["client_id", "date"])
-    require_columns(clients, "clients", ["client_id", "first_contact_date"])
+    time_unit = check_time_unit(time_unit, TIME_UNITS)
+    require(transactions, "transactions", ["client_id", "date"])
+    require(clients, "clients", ["client_id", "first_contact_date"])
     txn = require_dates(transactions, "transactions", ["date"])
     txn = txn.assign(client_id=client_ids(txn["client_id"]))
     clients = require_dates(clients, "clients", ["first_contact_date"])
@@ -202,12 +219,12 @@ def response_history(
     first_buy = txn.groupby("client_id")["date"].min().reindex(ids.to_numpy())
     contact = pd.Series(clients["first_contact_date"].to_numpy(), index=ids.to_numpy())
     contact = contact.where(contact.notna(), first_buy)
-    txn["period"] = txn["date"].dt.to_period(period_freq)
+    txn["period"] = txn["date"].dt.to_period(time_unit)
     active: dict[str, set[str]] = {
         str(period): set(frame["client_id"]) for period, frame in txn.groupby("period")
     }
-    periods = pd.period_range(txn["period"].min(), txn["period"].max(), freq=period_freq)
-    spend_period = spend["period"].dt.to_period(period_freq)
+    periods = pd.period_range(txn["period"].min(), txn["period"].max(), freq=time_unit)
+    spend_period = spend["period"].dt.to_period(time_unit)
     acq_spend = (
         spend.loc[spend["purpose"].astype(str) == "acquisition"]
         .groupby(spend_period)["amount"]
@@ -218,7 +235,7 @@ def response_history(
         clients,
         txn,
         segments=None,
-        period_freq=period_freq,
+        time_unit=time_unit,
         acquired_on=acquired_on,
     )
     shares = alloc.shares.loc[alloc.shares["purpose"] != "acquisition"].copy()
@@ -263,3 +280,237 @@ def _point(
         "spend_per_head": spend / base,
         "rate": outcome / base,
     }
+
+
+def value_groups(
+    transactions: pd.DataFrame,
+    *,
+    margin_share: float = 0.8,
+    labels: tuple[str, str] = ("valuable", "low_value"),
+) -> pd.Series:
+    """Split buying clients into valuable and low-value by their share of total margin.
+
+    Clients are ranked by margin (revenue − variable cost); the smallest set of
+    top clients that together earn ``margin_share`` of the positive margin is
+    "valuable" (the A of an ABC analysis), the rest "low_value".
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Columns ``client_id``, ``revenue``, ``variable_cost``.
+    margin_share : float, default 0.8
+        Share of the total margin the valuable clients earn, in (0, 1].
+    labels : tuple of str
+        Names of the two groups.
+
+    Returns
+    -------
+    Series
+        client_id -> group label, named ``"value_group"``.
+    """
+    if not 0 < margin_share <= 1:
+        raise ValidationError(f"margin_share must lie in (0, 1], got {margin_share}")
+    margin = (
+        (
+            transactions["revenue"].astype("float64")
+            - transactions["variable_cost"].astype("float64")
+        )
+        .groupby(client_ids(transactions["client_id"]).to_numpy())
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
+    valuable = top_share_members(margin.to_numpy(), margin_share)
+    out = pd.Series(
+        np.where(valuable, labels[0], labels[1]), index=margin.index, name="value_group"
+    )
+    out.index.name = "client_id"
+    return out
+
+
+@dataclass(frozen=True)
+class CalibratedMarket:
+    """Result of :func:`market_model_from_history`.
+
+    Attributes
+    ----------
+    model : MarketModel
+        Client groups (``"prospects"`` plus the client groups given) with their
+        curves, sizes and per-period margins.
+    baseline : DataFrame
+        The company's average per-period budgets over the last periods (a plan).
+    calibration : DataFrame
+        One row per (group, purpose): ``ceiling``, ``k``, ``floor``, ``r2``,
+        ``rmse``, ``n_points`` (NaN for curves given by the analyst) and
+        ``source`` (``"fitted"`` or ``"given"``).
+    history : DataFrame
+        The (spend per head, rate) points used (see :func:`response_history`).
+    """
+
+    model: MarketModel
+    baseline: pd.DataFrame
+    calibration: pd.DataFrame
+    history: pd.DataFrame
+
+
+def market_model_from_history(
+    transactions: pd.DataFrame,
+    marketing_spend: pd.DataFrame,
+    clients: pd.DataFrame,
+    *,
+    groups: pd.Series | str,
+    time_unit: TimeUnit = "Q",
+    horizon: int = 8,
+    discount_rate: float = 0.02,
+    curves: Mapping[tuple[str, str], ResponseCurve] | None = None,
+    fit_floor: bool = True,
+    recent_periods: int = 4,
+    acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
+) -> CalibratedMarket:
+    """Build the strategy simulator's model and baseline plan from the company's history.
+
+    Parameters
+    ----------
+    transactions, marketing_spend, clients : DataFrame
+        The company's tables.
+    groups : Series or str
+        Client group of each client (e.g. "valuable" / "low_value"), as a
+        client_id -> label Series or a clients column.
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "Q"
+        Period of the model (one simulated period = one such period).
+    horizon : int, default 8
+        Periods to simulate.
+    discount_rate : float, default 0.02
+        Discount rate per period.
+    curves : mapping, optional
+        Curves the analyst gives, keyed ``(group, "acquisition"|"retention")``;
+        they replace the fit for that key. Use them where history is too short.
+    fit_floor : bool, default True
+        Fit a retention floor (the rate reached without spending); acquisition
+        curves never have one.
+    recent_periods : int, default 4
+        Periods at the end of the history used for sizes, margins and the baseline.
+    acquired_on : {"first_contact_date", "first_purchase"}
+        When a client counts as acquired.
+
+    Returns
+    -------
+    CalibratedMarket
+        Model, baseline plan, calibration report and history points.
+
+    Raises
+    ------
+    ValidationError
+        When a curve has too few points and no curve is given for it.
+    """
+    time_unit = check_time_unit(time_unit, TIME_UNITS)
+    given = dict(curves or {})
+    labels = client_segments(groups, clients)
+    assert labels is not None
+    history = response_history(
+        transactions,
+        marketing_spend,
+        clients,
+        groups=labels,
+        time_unit=time_unit,
+        acquired_on=acquired_on,
+    )
+    report: list[dict[str, object]] = []
+
+    def curve_for(group: str, purpose: str, floor: bool) -> ResponseCurve:
+        if (group, purpose) in given:
+            c = given[(group, purpose)]
+            report.append(
+                {"group": group, "purpose": purpose, "ceiling": c.ceiling, "k": c.k,
+                 "floor": c.floor, "r2": np.nan, "rmse": np.nan, "n_points": np.nan,
+                 "source": "given"}
+            )  # fmt: skip
+            return c
+        pts = history.loc[(history["group"] == group) & (history["purpose"] == purpose)]
+        try:
+            fitter = ResponseCurveFitter(fit_floor=floor).fit(pts["spend_per_head"], pts["rate"])
+        except ValidationError as err:
+            raise ValidationError(
+                f"cannot calibrate the {purpose} curve of group {group!r}: {err}; pass "
+                f"curves={{({group!r}, {purpose!r}): ResponseCurve(...)}}"
+            ) from err
+        report.append({"group": group, "purpose": purpose, **fitter.fit_report, "source": "fitted"})
+        return fitter.curve_
+
+    txn = require_dates(transactions, "transactions", ["date"])
+    txn = txn.assign(
+        client_id=client_ids(txn["client_id"]),
+        period=txn["date"].dt.to_period(time_unit),
+        margin=txn["revenue"].astype("float64") - txn["variable_cost"].astype("float64"),
+    )
+    last = txn["period"].max()
+    recent = txn.loc[txn["period"] > last - recent_periods]
+    recent = recent.assign(
+        group=labels.reindex(recent["client_id"]).fillna("unassigned").to_numpy()
+    )
+    hist_recent = history.loc[history["period"].isin({str(p) for p in recent["period"].unique()})]
+
+    def per_client(frame: pd.DataFrame) -> tuple[float, float, float]:
+        client_periods = frame.groupby("period")["client_id"].nunique()
+        n = float(client_periods.sum())
+        if n == 0:
+            return 0.0, 0.0, 0.0
+        return (
+            float(frame.loc[frame["period"] == last, "client_id"].nunique()),
+            float(frame["margin"].sum()) / n,
+            float(frame["revenue"].astype("float64").sum()) / n,
+        )
+
+    out_groups: list[ClientGroup] = []
+    budgets: dict[str, dict[str, float]] = {}
+    # new clients: those whose first purchase falls in the recent periods
+    first = txn.groupby("client_id")["period"].min()
+    new_ids = set(first.index[first > last - recent_periods])
+    _, new_margin, new_revenue = per_client(recent.loc[recent["client_id"].isin(new_ids)])
+    acq_points = history.loc[history["purpose"] == "acquisition"]
+    if acq_points.empty and (PROSPECTS, "acquisition") not in given:
+        raise ValidationError(
+            "no acquisition history (no prospects with a first contact before a period "
+            "start); pass curves={('prospects', 'acquisition'): ResponseCurve(...)}"
+        )
+    pool = float(acq_points["base"].iloc[-1]) if not acq_points.empty else 0.0
+    group_names = sorted(str(g) for g in set(labels.dropna()))
+    pooled_ret = ResponseCurveFitter(fit_floor=fit_floor)
+    ret_all = history.loc[history["purpose"] == "retention"]
+    new_retention = given.get((PROSPECTS, "retention"))
+    if new_retention is None and len(ret_all) >= (5 if fit_floor else 4):
+        new_retention = pooled_ret.fit(ret_all["spend_per_head"], ret_all["rate"]).curve_
+    out_groups.append(
+        ClientGroup(
+            PROSPECTS,
+            clients=0.0,
+            margin=new_margin,
+            revenue=new_revenue,
+            prospects=pool,
+            acquisition=curve_for(PROSPECTS, "acquisition", False),
+            retention=new_retention,
+        )
+    )
+    acq_recent = hist_recent.loc[hist_recent["purpose"] == "acquisition", "spend"]
+    budgets[PROSPECTS] = {
+        "acquisition_budget": float(acq_recent.mean()) if len(acq_recent) else 0.0
+    }
+    for g in group_names:
+        n_clients, margin, revenue = per_client(recent.loc[recent["group"] == g])
+        out_groups.append(
+            ClientGroup(
+                g,
+                clients=n_clients,
+                margin=margin,
+                revenue=revenue,
+                retention=curve_for(g, "retention", fit_floor),
+            )
+        )
+        spent = hist_recent.loc[
+            (hist_recent["purpose"] == "retention") & (hist_recent["group"] == g), "spend"
+        ]
+        budgets[g] = {"retention_budget": float(spent.mean()) if len(spent) else 0.0}
+    model = MarketModel(out_groups, horizon=horizon, discount_rate=discount_rate)
+    calibration = pd.DataFrame(report).set_index(["group", "purpose"])
+    return CalibratedMarket(
+        model=model, baseline=make_plan(model, budgets), calibration=calibration, history=history
+    )

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
-from clientalytics.marketing._checks import client_ids, require_columns
+from clientalytics.marketing._checks import client_ids
+from clientalytics.schema import require
 
 __all__ = ["cost_to_serve"]
 
@@ -85,16 +86,40 @@ def cost_to_serve(
     ... ].to_dict()
     {'a': 105.0, 'b': 1.0}
     """
+    if touchpoints is not None:
+        require(touchpoints, "touchpoints", ["client_id", "channel"])
+        if cost_per_minute:
+            require(touchpoints, "touchpoints", ["duration_minutes"])
+    if requests is not None:
+        require(requests, "requests", ["client_id", "request_type"])
+    return _cost_to_serve(
+        touchpoints,
+        requests,
+        touchpoint_costs=touchpoint_costs,
+        cost_per_minute=cost_per_minute,
+        request_costs=request_costs,
+        clients=clients,
+    )
+
+
+def _cost_to_serve(
+    touchpoints: pd.DataFrame | None,
+    requests: pd.DataFrame | None,
+    *,
+    touchpoint_costs: UnitCosts,
+    cost_per_minute: float,
+    request_costs: UnitCosts,
+    clients: pd.Series | None,
+) -> pd.DataFrame:
+    """Price tables that hold the columns :func:`cost_to_serve` needs."""
     if cost_per_minute < 0 or not np.isfinite(cost_per_minute):
         raise ValidationError(
             f"cost_per_minute must be a finite non-negative number, got {cost_per_minute}"
         )
     parts: list[pd.DataFrame] = []
     if touchpoints is not None:
-        require_columns(touchpoints, "touchpoints", ["client_id", "channel"])
         cost = _price(touchpoints["channel"], touchpoint_costs, "touchpoints", "channel")
         if cost_per_minute:
-            require_columns(touchpoints, "touchpoints", ["duration_minutes"])
             minutes = pd.to_numeric(touchpoints["duration_minutes"], errors="coerce")
             cost = cost + minutes.fillna(0.0).to_numpy(dtype="float64") * cost_per_minute
         parts.append(
@@ -109,7 +134,6 @@ def cost_to_serve(
             )
         )
     if requests is not None:
-        require_columns(requests, "requests", ["client_id", "request_type"])
         cost = _price(requests["request_type"], request_costs, "requests", "request_type")
         parts.append(
             pd.DataFrame(

@@ -15,7 +15,9 @@ import pandas as pd
 
 from clientalytics.marketing._checks import client_ids, require_dates
 from clientalytics.marketing.allocation import _acquisition_dates
+from clientalytics.marketing.metrics import ratio
 from clientalytics.marketing.profitability import ClientProfitability
+from clientalytics.periods import TIME_UNITS, TimeUnit, check_time_unit
 
 __all__ = ["client_investment_return"]
 
@@ -26,7 +28,7 @@ def client_investment_return(
     clients: pd.DataFrame,
     *,
     clv: pd.Series | None = None,
-    period_freq: str = "M",
+    time_unit: TimeUnit = "M",
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
 ) -> pd.DataFrame:
     """Investment in each client vs its margin to date and its CLV.
@@ -42,7 +44,7 @@ def client_investment_return(
     clv : Series, optional
         Expected future margin of each client (client_id -> value), e.g. from a
         CLV model; clients missing from it count 0.
-    period_freq : str, default "M"
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "M"
         Period used to count the payback period.
     acquired_on : {"first_contact_date", "first_purchase"}
         When a client counts as acquired (start of the payback clock).
@@ -59,7 +61,7 @@ def client_investment_return(
         - ``net_return``: margin to date − investment;
         - ``client_roi``: net return / investment (Best's ROI form, NMC / M&S);
           NaN when nothing was invested (undefined);
-        - ``payback_periods``: periods (``period_freq``) from the acquisition period
+        - ``payback_periods``: periods (``time_unit``) from the acquisition period
           to the period in which cumulative margin first covers the acquisition
           investment; 0 when covered in the acquisition period or nothing was
           spent; <NA> while not yet covered (nullable integer);
@@ -67,6 +69,25 @@ def client_investment_return(
         - ``clv``, ``lifetime_roi`` (``(margin to date + CLV − investment) /
           investment``): only when ``clv`` is given.
     """
+    time_unit = check_time_unit(time_unit, TIME_UNITS)
+    txn = require_dates(transactions, "transactions", ["date"])
+    txn = txn.assign(client_id=client_ids(txn["client_id"]))
+    clients = require_dates(clients, "clients", ["first_contact_date"])
+    return _investment_return(
+        profitability, txn, clients, clv=clv, time_unit=time_unit, acquired_on=acquired_on
+    )
+
+
+def _investment_return(
+    profitability: ClientProfitability,
+    txn: pd.DataFrame,
+    clients: pd.DataFrame,
+    *,
+    clv: pd.Series | None,
+    time_unit: TimeUnit,
+    acquired_on: str,
+) -> pd.DataFrame:
+    """Investment table from checked tables (dates parsed, client ids as strings)."""
     table = profitability.table
     out = pd.DataFrame(index=table.index.copy())
     out["acquisition_investment"] = table["acquisition_spend"]
@@ -77,15 +98,14 @@ def client_investment_return(
     out["margin_to_date"] = table["gross_margin"]
     out["net_return"] = out["margin_to_date"] - out["investment"]
     inv = out["investment"]
-    out["client_roi"] = (out["net_return"] / inv).where(inv != 0)
+    out["client_roi"] = ratio(out["net_return"], inv)
 
-    txn = require_dates(transactions, "transactions", ["date"])
-    txn = txn.assign(client_id=client_ids(txn["client_id"]))
-    clients = require_dates(clients, "clients", ["first_contact_date"])
     first_purchase = txn.groupby("client_id")["date"].min()
-    acq_period = _acquisition_dates(clients, first_purchase, acquired_on).dt.to_period(period_freq)
-    txn["period"] = txn["date"].dt.to_period(period_freq)
-    txn["margin"] = txn["revenue"].astype("float64") - txn["variable_cost"].astype("float64")
+    acq_period = _acquisition_dates(clients, first_purchase, acquired_on).dt.to_period(time_unit)
+    txn = txn.assign(
+        period=txn["date"].dt.to_period(time_unit),
+        margin=txn["revenue"].astype("float64") - txn["variable_cost"].astype("float64"),
+    )
     monthly = txn.groupby(["client_id", "period"])["margin"].sum().reset_index()
     monthly = monthly.sort_values(["client_id", "period"], kind="stable")
     monthly["cum_margin"] = monthly.groupby("client_id")["margin"].cumsum()
@@ -106,5 +126,5 @@ def client_investment_return(
         values = clv.copy()
         values.index = client_ids(pd.Series(values.index)).to_numpy()
         out["clv"] = values.reindex(out.index).fillna(0.0).astype("float64").to_numpy()
-        out["lifetime_roi"] = ((out["margin_to_date"] + out["clv"] - inv) / inv).where(inv != 0)
+        out["lifetime_roi"] = ratio(out["margin_to_date"] + out["clv"] - inv, inv)
     return out

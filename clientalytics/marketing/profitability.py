@@ -18,7 +18,6 @@ import pandas as pd
 from clientalytics.exceptions import ValidationError
 from clientalytics.marketing._checks import (
     client_ids,
-    require_columns,
     require_dates,
     require_finite,
     require_no_missing,
@@ -29,6 +28,8 @@ from clientalytics.marketing.allocation import (
     client_segments,
 )
 from clientalytics.marketing.cost_to_serve import cost_to_serve
+from clientalytics.periods import TimeUnit
+from clientalytics.schema import require
 
 __all__ = ["ClientProfitability", "client_profitability", "loss_making_clients"]
 
@@ -112,7 +113,7 @@ def client_profitability(
     cost_per_minute: float = 0.0,
     request_costs: float | Mapping[str, float] = 0.0,
     segments: pd.Series | str | None = None,
-    period_freq: str = "M",
+    time_unit: TimeUnit = "M",
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
 ) -> ClientProfitability:
     """Profit of every client after variable cost, cost to serve and allocated marketing.
@@ -133,8 +134,8 @@ def client_profitability(
     segments : Series or str, optional
         Segment of each client (client_id -> label, or a column of ``clients``);
         used for targeted spend lines and reported in a ``segment`` column.
-    period_freq : str, default "M"
-        Spend period length (pandas period alias).
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "M"
+        Spend period length (see :func:`allocate_marketing_spend`).
     acquired_on : {"first_contact_date", "first_purchase"}
         When a client counts as acquired by its channel.
 
@@ -156,8 +157,8 @@ def client_profitability(
           client would break even, largest first, joined by "; "; empty otherwise;
         - ``segment``: only when ``segments`` is given (missing label -> "unassigned").
     """
-    require_columns(transactions, "transactions", ["client_id", "date", "revenue", "variable_cost"])
-    require_columns(clients, "clients", ["client_id"])
+    require(transactions, "transactions", ["client_id", "date", "revenue", "variable_cost"])
+    require(clients, "clients", ["client_id"])
     require_finite(transactions, "transactions", ["revenue", "variable_cost"])
     require_no_missing(transactions, "transactions", ["client_id"])
     txn = require_dates(transactions, "transactions", ["date"])
@@ -169,14 +170,6 @@ def client_profitability(
             f"transactions: column 'client_id' has {int(unknown.sum())} row(s) with clients not in "
             f"the clients table, e.g. {list(txn.loc[unknown, 'client_id'].unique()[:3])}"
         )
-    money = (
-        txn.groupby("client_id")[["revenue", "variable_cost"]]
-        .sum()
-        .reindex(ids.to_numpy(), fill_value=0.0)
-        .astype("float64")
-    )
-    money.index.name = "client_id"
-    money["gross_margin"] = money["revenue"] - money["variable_cost"]
     cts = cost_to_serve(
         touchpoints,
         requests,
@@ -185,16 +178,45 @@ def client_profitability(
         request_costs=request_costs,
         clients=ids,
     )
-    allocation: SpendAllocation | None = None
-    if marketing_spend is not None:
-        allocation = allocate_marketing_spend(
+    allocation = (
+        None
+        if marketing_spend is None
+        else allocate_marketing_spend(
             marketing_spend,
             clients,
             txn,
             segments=segments,
-            period_freq=period_freq,
+            time_unit=time_unit,
             acquired_on=acquired_on,
         )
+    )
+    return _client_profitability(
+        txn, ids, cts, allocation, labels=client_segments(segments, clients)
+    )
+
+
+def _client_profitability(
+    txn: pd.DataFrame,
+    ids: pd.Series,
+    cts: pd.DataFrame,
+    allocation: SpendAllocation | None,
+    *,
+    labels: pd.Series | None,
+) -> ClientProfitability:
+    """Profit per client from checked transactions, cost to serve and an allocation.
+
+    ``txn`` has string client ids (all among ``ids``) and float money columns;
+    ``cts`` is the cost to serve of ``ids``.
+    """
+    money = (
+        txn.groupby("client_id")[["revenue", "variable_cost"]]
+        .sum()
+        .reindex(ids.to_numpy(), fill_value=0.0)
+        .astype("float64")
+    )
+    money.index.name = "client_id"
+    money["gross_margin"] = money["revenue"] - money["variable_cost"]
+    if allocation is not None:
         marketing = allocation.by_client
     else:
         marketing = pd.DataFrame(
@@ -211,7 +233,6 @@ def client_profitability(
     table["profit"] = table["gross_margin"] - table["cost_to_serve"] - table["allocated_marketing"]
     table["is_loss_making"] = table["profit"] < 0
     table["loss_drivers"] = _loss_drivers(table)
-    labels = client_segments(segments, clients)
     if labels is not None:
         table["segment"] = labels.reindex(table.index).fillna("unassigned").to_numpy()
     table.index.name = "client_id"

@@ -16,34 +16,9 @@ import numpy.typing as npt
 
 from clientalytics.exceptions import ValidationError
 
-__all__ = ["ResponseCurve", "response_rate"]
+__all__ = ["ResponseCurve"]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def response_rate(spend: float | FloatArray, *, ceiling: float, k: float) -> float | FloatArray:
-    """Rate reached with ``spend`` per head: ``ceiling · (1 − exp(−k · spend))``.
-
-    Parameters
-    ----------
-    spend : float or array
-        Spending per prospect (acquisition) or per client (retention) per period.
-    ceiling : float
-        Highest rate reachable, in [0, 1].
-    k : float
-        How fast the rate approaches the ceiling (per currency unit), > 0.
-
-    Returns
-    -------
-    float or array
-        The rate, in [0, ceiling).
-
-    Examples
-    --------
-    >>> round(response_rate(10.0, ceiling=0.8, k=0.1), 4)
-    0.5057
-    """
-    return ResponseCurve(ceiling=ceiling, k=k).rate(spend)
 
 
 @dataclass(frozen=True)
@@ -59,6 +34,11 @@ class ResponseCurve:
         ``(ceiling − floor) · k``.
     floor : float, default 0
         Rate with no spending, in [0, ceiling].
+
+    Examples
+    --------
+    >>> round(float(ResponseCurve(ceiling=0.8, k=0.1).rate(10.0)), 4)
+    0.5057
     """
 
     ceiling: float

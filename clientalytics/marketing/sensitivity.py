@@ -85,7 +85,7 @@ def sensitivity_table(
         - ``strategy``;
         - ``customer_equity``, ``nmc``: the strategy's results under the change;
         - ``equity_change``: relative change of customer equity against the
-          unchanged model (0 when the base equity is 0);
+          unchanged model (NaN when the base equity is 0: undefined);
         - ``best_strategy``: the strategy with the highest ``metric`` under this
           change (the same for every strategy row of the change);
         - ``best_changes``: whether it differs from the best strategy of the base model.
@@ -117,7 +117,7 @@ def sensitivity_table(
                         "strategy": name,
                         "customer_equity": eq,
                         "nmc": float(res["nmc"]),
-                        "equity_change": (eq - ref) / abs(ref) if ref else 0.0,
+                        "equity_change": (eq - ref) / abs(ref) if ref else float("nan"),
                         "best_strategy": best,
                         "best_changes": best != base_best,
                     }

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from clientalytics.exceptions import ValidationError
 from clientalytics.plotting._text import plain_text
+from clientalytics.schema import require
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -23,9 +23,7 @@ def _axes(ax: Axes | None) -> Axes:
 
 
 def _need(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ValidationError(f"{what}: table lacks column(s) {missing}")
+    require(table, what, columns)
 
 
 def _heatmap(matrix: pd.DataFrame, ax: Axes | None, title: str, label: str) -> Axes:

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
 from clientalytics.plotting._text import plain_text
+from clientalytics.schema import require
 
 _BLUE = "#1f4e79"
 _ORANGE = "#d9822b"
@@ -23,9 +24,7 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 
 def _need(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValidationError(f"{what}: missing column(s) {missing}")
+    require(frame, what, columns)
 
 
 def plot_segments(summary: pd.DataFrame, *, value: str = "revenue", ax: Axes | None = None) -> Axes:

@@ -40,7 +40,15 @@ from clientalytics.records.contract import Contract
 from clientalytics.records.parties import Client, Manager
 from clientalytics.records.request import ClientRequest
 from clientalytics.records.survey import DimensionScore, SurveyResponse
-from clientalytics.schema import SURVEY_DIMENSIONS, SURVEYS, Column, TableSchema, get_schema
+from clientalytics.schema import (
+    SCHEMAS,
+    SURVEY_DIMENSIONS,
+    SURVEYS,
+    Column,
+    TableSchema,
+    get_schema,
+    require,
+)
 
 __all__ = [
     "RECORD_TYPES",
@@ -130,6 +138,8 @@ def records_to_frame(records: Iterable[Record], *, table: str | None = None) -> 
                 "table='survey_dimensions', or use survey_records_to_frames"
             )
         table = record_type.table_schema.name
+    if table not in SCHEMAS:
+        raise KeyError(f"no records for table {table!r}; input tables: {sorted(SCHEMAS)}")
     schema = get_schema(table)
     owner = SurveyResponse if table in _SURVEY_TABLES else RECORD_TYPES.get(table)
     if record_type is not None and record_type is not owner:
@@ -187,11 +197,7 @@ def _check_columns(frame: pd.DataFrame, schema: TableSchema, wanted: Sequence[st
             f"table {schema.name!r}: {len(unknown)} unknown column(s) {unknown[:_MAX_EXAMPLES]}; "
             f"the records accept only {list(wanted)}"
         )
-    missing = [c for c in wanted if c not in frame.columns and not schema.column(c).nullable]
-    if missing:
-        raise ValidationError(
-            f"table {schema.name!r}: {len(missing)} required column(s) missing: {missing}"
-        )
+    require(frame, schema, [c for c in wanted if not schema.column(c).nullable])
 
 
 def _describe_error(error: Any) -> str:

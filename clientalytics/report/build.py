@@ -10,13 +10,16 @@ from pathlib import Path
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ClientalyticsError, ValidationError
+from clientalytics.report.inputs import ReportInputs, report_inputs
 from clientalytics.report.model import ReportSection, paragraph
 
-SectionBuilder = Callable[[ClientBase, dict[str, object]], ReportSection]
+SectionBuilder = Callable[[ClientBase, ReportInputs], ReportSection]
 Progress = Callable[[str], None]
 
 #: Section modules of :mod:`clientalytics.report.sections`, in report order. Each
-#: exposes ``build_section(base, context) -> ReportSection``.
+#: exposes ``build_section(base, inputs) -> ReportSection``, which reads the shared
+#: :class:`~clientalytics.report.inputs.ReportInputs` and writes nothing shared, so
+#: the order changes only the order of the page.
 SECTION_MODULES: tuple[str, ...] = (
     "overview",
     "clv",
@@ -116,7 +119,9 @@ def build_report(
 
     Notes
     -----
-    A section whose analysis the data cannot support (a builder raising a
+    The inputs the sections share (:func:`~clientalytics.report.inputs.report_inputs`)
+    are computed once, before the first section. A section whose analysis the data
+    cannot support (a builder raising a
     :class:`~clientalytics.exceptions.ClientalyticsError`, e.g. a model that does not
     converge on a handful of clients) is rendered with the reason instead, and the
     other sections are still built.
@@ -136,7 +141,12 @@ def build_report(
     """
     check_reportable(base)
     chosen = list(builders) if builders is not None else default_builders()
-    context: dict[str, object] = {}
+    started = time.perf_counter()
+    if progress is not None:
+        progress("shared inputs (summary, lifetime values, RFM segments) ...")
+    inputs = report_inputs(base)
+    if progress is not None:
+        progress(f"shared inputs: {time.perf_counter() - started:.1f} s")
     sections: list[ReportSection] = []
     for number, builder in enumerate(chosen, start=1):
         started = time.perf_counter()
@@ -144,7 +154,7 @@ def build_report(
         if progress is not None:
             progress(f"[{number}/{len(chosen)}] {label} ...")
         try:
-            section = builder(base, context)
+            section = builder(base, inputs)
         except ClientalyticsError as error:
             # The data cannot support this analysis (too little history, a model that
             # does not converge): say so in its place and go on with the others.

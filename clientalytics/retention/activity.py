@@ -29,10 +29,16 @@ import pandas as pd
 
 from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
-from clientalytics.periods import period_index, period_index_expr, period_start
+from clientalytics.periods import (
+    TimeUnit,
+    per_client_period,
+    period_index,
+    period_index_expr,
+    period_start,
+)
+from clientalytics.schema import require
 from clientalytics.summary import summarize
 
-Freq = Literal["M", "Q", "Y"]
 Activity = Literal["purchases", "contracts", "alive"]
 
 
@@ -53,27 +59,11 @@ class AliveRule:
 
     model: Any
     threshold: float = 0.5
-    time_unit: Literal["D", "W", "M"] = "W"
+    time_unit: TimeUnit = "W"
 
 
-#: Reporting periods understood by the retention functions.
-FREQS: dict[str, int] = {"M": 1, "Q": 3, "Y": 12}
 #: Name of the group column when a grouping value is missing for a client.
 MISSING_GROUP = "(missing)"
-
-
-def months_per_period(freq: str) -> int:
-    """Return the number of calendar months in one period ``freq`` ("M", "Q" or "Y")."""
-    if freq not in FREQS:
-        raise ValidationError(f"freq must be one of {list(FREQS)}, got {freq!r}")
-    return FREQS[freq]
-
-
-def period_label(period: pd.Series, freq: str) -> pd.Series:
-    """First day of each reporting period given its integer index."""
-    months = period.astype("int64") * months_per_period(freq)
-    labels = period_start(months, "M")
-    return pd.Series(pd.to_datetime(labels).to_numpy(), index=period.index).astype("datetime64[ns]")
 
 
 def like_engine(frame: pd.DataFrame, lazy: Any) -> Any:
@@ -112,34 +102,44 @@ def _duckdb_on_connection_of(relation: Any, frame: pd.DataFrame) -> Any:
     return relation.query("clientalytics_base", "SELECT * FROM clientalytics_small_table")
 
 
+def client_periods(
+    lazy: Any, *, time_unit: TimeUnit, client_col: str, date_col: str, revenue_col: str
+) -> Any:
+    """Lazy frame of revenue and orders per client and period of ``time_unit``, in the engine.
+
+    Columns: ``client_id`` (string), ``period`` (index of
+    :func:`~clientalytics.periods.period_index`), ``revenue`` (float, credit notes
+    netted), ``n_orders`` (orders with non-negative revenue). Periods with only
+    credit notes have ``n_orders == 0``. The input must be checked already.
+    """
+    per_period = per_client_period(
+        lazy,
+        client_col=client_col,
+        date_col=date_col,
+        time_unit=time_unit,
+        revenue_col=revenue_col,
+    )
+    return per_period.with_columns(nw.col("client_id").cast(nw.String()))
+
+
 def client_months(
     lazy: Any, *, client_col: str, date_col: str, revenue_col: str, table: str = "transactions"
 ) -> Any:
-    """Lazy frame of revenue and orders per client and calendar month, in the engine.
+    """Check the transactions and return :func:`client_periods` of calendar months.
 
-    Columns: ``client_id`` (string), ``month`` (``year * 12 + month - 1``),
-    ``revenue`` (float, credit notes netted), ``n_orders`` (orders with
-    non-negative revenue). Months with only credit notes have ``n_orders == 0``.
+    The period column is named ``month`` (``year * 12 + month - 1``).
     """
     check_complete(lazy, [client_col, date_col, revenue_col], table=table)
-    return (
-        lazy.select(
-            nw.col(client_col).cast(nw.String()).alias("client_id"),
-            period_index_expr(date_col, "M").cast(nw.Int64()).alias("month"),
-            nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
-            (nw.col(revenue_col) >= 0).cast(nw.Int64()).alias("n_orders"),
-        )
-        .group_by("client_id", "month")
-        .agg(nw.col("revenue").sum(), nw.col("n_orders").sum())
+    monthly = client_periods(
+        lazy, time_unit="M", client_col=client_col, date_col=date_col, revenue_col=revenue_col
     )
+    return monthly.rename({"period": "month"})
 
 
 def _contract_months(contracts: Any, end_month: int, lazy: Any) -> Any:
     """Lazy frame (client_id, month) of months at whose end a contract runs."""
     frame = collect(to_lazy(contracts, table="contracts"))
-    for col in ("client_id", "start_date", "expiry_date"):
-        if col not in frame.columns:
-            raise ValidationError(f"contracts: missing required column {col!r}")
+    require(frame, "contracts", ["client_id", "start_date", "expiry_date"])
     dated = frame.dropna(subset=["start_date", "expiry_date"])
     rows: list[tuple[str, int]] = []
     for client, start, expiry in zip(
@@ -393,7 +393,7 @@ def client_activity(
     return pd.DataFrame(
         {
             "client_id": out["client_id"].astype(str),
-            "month": period_label(out["month"].astype("int64"), "M"),
+            "month": period_start(out["month"].astype("int64"), "M"),
             "revenue": out["revenue"].astype(float).fillna(0.0),
             "n_orders": out["n_orders"].fillna(0).astype("int64"),
             "active": out["active"].fillna(0).astype(bool),

@@ -25,20 +25,25 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from clientalytics.engine import collect, to_lazy
-from clientalytics.exceptions import ValidationError
-from clientalytics.periods import period_index
+from clientalytics.periods import (
+    CALENDAR_TIME_UNITS,
+    MONTHS_PER_PERIOD,
+    TimeUnit,
+    check_time_unit,
+    period_index,
+    period_start,
+)
 from clientalytics.retention.activity import (
     Activity,
     AliveRule,
-    Freq,
     active_state,
     attach_group,
     client_months,
+    client_periods,
     group_map,
-    months_per_period,
-    period_label,
     resolve_end_month,
 )
+from clientalytics.schema import require
 
 #: Columns of the frame returned by :func:`retention_coefficients`, in order.
 COEFFICIENT_COLUMNS = [
@@ -69,7 +74,7 @@ def _count(frame: Any, name: str) -> Any:
 def retention_coefficients(
     transactions: Any,
     *,
-    freq: Freq = "M",
+    time_unit: TimeUnit = "M",
     activity: Activity = "purchases",
     activity_window: int = 3,
     contracts: Any = None,
@@ -89,7 +94,7 @@ def retention_coefficients(
         Orders as a pandas, Polars or DuckDB frame (or another frame narwhals
         supports). Negative revenue (credit notes) nets into revenue but is not
         an order.
-    freq : {"M", "Q", "Y"}
+    time_unit : {"M", "Q", "Y"}
         Reporting period: calendar month, quarter or year.
     activity : {"purchases", "contracts", "alive"}
         Definition of an active client: an order in the last ``activity_window``
@@ -141,7 +146,7 @@ def retention_coefficients(
     Raises
     ------
     ValidationError
-        Missing columns or values, unknown ``freq`` / ``activity``, a ``by``
+        Missing columns or values, unknown ``time_unit`` / ``activity``, a ``by``
         column that is not in ``clients``.
 
     Examples
@@ -154,7 +159,7 @@ def retention_coefficients(
     >>> r[["clients_start", "lost", "clients_end", "retention_rate"]].to_numpy().tolist()
     [[2.0, 1.0, 1.0, 0.5]]
     """
-    k = months_per_period(freq)
+    k = int(MONTHS_PER_PERIOD[check_time_unit(time_unit, CALENDAR_TIME_UNITS)])
     lazy = to_lazy(transactions)
     monthly = client_months(lazy, client_col=client_col, date_col=date_col, revenue_col=revenue_col)
     end_month = resolve_end_month(lazy, date_col, observation_end)
@@ -181,9 +186,13 @@ def retention_coefficients(
     retained = at_end.join(at_start.select("client_id", "period"), on=["client_id", "period"])
 
     per_period = attach_group(
-        monthly.with_columns((nw.col("month") // k).alias("period"))
-        .group_by("client_id", "period")
-        .agg(nw.col("revenue").sum(), nw.col("n_orders").sum()),
+        client_periods(
+            lazy,
+            time_unit=time_unit,
+            client_col=client_col,
+            date_col=date_col,
+            revenue_col=revenue_col,
+        ),
         groups,
     )
     first = (
@@ -237,10 +246,10 @@ def retention_coefficients(
             joined = joined.join(frame, on=["group", "period"], how="left")
     out = collect(joined)
     out = out[out["clients_start"] > 0]
-    return _finish(out, freq)
+    return _finish(out, time_unit)
 
 
-def _finish(raw: pd.DataFrame, freq: str) -> pd.DataFrame:
+def _finish(raw: pd.DataFrame, time_unit: TimeUnit) -> pd.DataFrame:
     raw = raw.sort_values(["period", "group"]).reset_index(drop=True)
     counts = ["clients_start", "clients_end", "retained", "acquired", "buyers", "repeat_buyers"]
     for col in counts:
@@ -253,7 +262,7 @@ def _finish(raw: pd.DataFrame, freq: str) -> pd.DataFrame:
     buyers = raw["buyers"]
     out = pd.DataFrame(
         {
-            "period": period_label(raw["period"], freq),
+            "period": period_start(raw["period"].astype("int64"), time_unit),
             "group": raw["group"].astype(str),
             "clients_start": start,
             "new": new,
@@ -282,7 +291,7 @@ RENEWAL_COLUMNS = ["period", "group", "expiring", "renewed", "renewal_rate"]
 def contract_renewal_rate(
     contracts: Any,
     *,
-    freq: Freq = "Y",
+    time_unit: TimeUnit = "Y",
     clients: pd.DataFrame | pd.Series | None = None,
     by: str | None = None,
     observation_end: pd.Timestamp | str | None = None,
@@ -299,7 +308,7 @@ def contract_renewal_rate(
     contracts : DataFrame-like
         Contracts table with ``contract_id``, ``client_id``, ``expiry_date`` and
         ``renewal_of``.
-    freq : {"M", "Q", "Y"}
+    time_unit : {"M", "Q", "Y"}
         Reporting period.
     clients : DataFrame or Series, optional
         Client attributes for ``by`` (as in :func:`retention_coefficients`).
@@ -318,14 +327,11 @@ def contract_renewal_rate(
     Raises
     ------
     ValidationError
-        A required column is missing.
+        A required column is missing, or ``time_unit`` is not a calendar unit.
     """
-    k = months_per_period(freq)
+    check_time_unit(time_unit, CALENDAR_TIME_UNITS)
     frame = collect(to_lazy(contracts, table="contracts"))
-    needed = ["contract_id", "client_id", "expiry_date", "renewal_of"]
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise ValidationError(f"contracts: missing required column(s) {missing}")
+    require(frame, "contracts", ["contract_id", "client_id", "expiry_date", "renewal_of"])
     dated = frame[frame["expiry_date"].notna()].copy()
     end = (
         pd.Timestamp(observation_end)
@@ -339,7 +345,7 @@ def contract_renewal_rate(
     if groups is not None:
         mapped = dated["client_id"].astype(str).map(groups.set_index("client_id")["group"])
         dated["group"] = mapped.fillna("(missing)")
-    dated["period"] = [period_index(pd.Timestamp(d), "M") // k for d in dated["expiry_date"]]
+    dated["period"] = [period_index(pd.Timestamp(d), time_unit) for d in dated["expiry_date"]]
     dated["renewed"] = dated["contract_id"].astype(str).isin(renewed_ids).astype("int64")
     out = (
         dated.groupby(["period", "group"], as_index=False)
@@ -347,7 +353,7 @@ def contract_renewal_rate(
         .sort_values(["period", "group"])
         .reset_index(drop=True)
     )
-    out["period"] = period_label(out["period"], freq)
+    out["period"] = period_start(out["period"].astype("int64"), time_unit)
     out["expiring"] = out["expiring"].astype("int64")
     out["renewed"] = out["renewed"].astype("int64")
     out["renewal_rate"] = out["renewed"] / out["expiring"]

@@ -13,15 +13,19 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from clientalytics.engine import collect, to_lazy
+from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import (
+    CALENDAR_TIME_UNITS,
+    MONTHS_PER_PERIOD,
+    TimeUnit,
+    check_time_unit,
+    period_start,
+)
 from clientalytics.retention.activity import (
-    Freq,
     attach_group,
-    client_months,
+    client_periods,
     group_map,
-    months_per_period,
-    period_label,
     resolve_end_month,
 )
 
@@ -42,7 +46,7 @@ COHORT_COLUMNS = [
 def cohort_table(
     transactions: Any,
     *,
-    freq: Freq = "M",
+    time_unit: TimeUnit = "M",
     clients: pd.DataFrame | pd.Series | None = None,
     by: str | None = None,
     observation_end: pd.Timestamp | str | None = None,
@@ -56,7 +60,7 @@ def cohort_table(
     ----------
     transactions : DataFrame-like
         Orders as a pandas, Polars or DuckDB frame (or another narwhals frame).
-    freq : {"M", "Q", "Y"}
+    time_unit : {"M", "Q", "Y"}
         Period of the cohorts and of the ages.
     clients : DataFrame or Series, optional
         Client attributes for ``by`` (see
@@ -88,16 +92,14 @@ def cohort_table(
     Raises
     ------
     ValidationError
-        Missing columns or values, unknown ``freq``, a bad ``by``.
+        Missing columns or values, unknown ``time_unit``, a bad ``by``.
     """
-    k = months_per_period(freq)
+    k = int(MONTHS_PER_PERIOD[check_time_unit(time_unit, CALENDAR_TIME_UNITS)])
     lazy = to_lazy(transactions)
-    monthly = client_months(lazy, client_col=client_col, date_col=date_col, revenue_col=revenue_col)
+    check_complete(lazy, [client_col, date_col, revenue_col])
     last_period = (resolve_end_month(lazy, date_col, observation_end) + 1) // k - 1
-    per_period = (
-        monthly.with_columns((nw.col("month") // k).alias("period"))
-        .group_by("client_id", "period")
-        .agg(nw.col("revenue").sum(), nw.col("n_orders").sum())
+    per_period = client_periods(
+        lazy, time_unit=time_unit, client_col=client_col, date_col=date_col, revenue_col=revenue_col
     )
     first = (
         per_period.filter(nw.col("n_orders") > 0)
@@ -135,9 +137,9 @@ def cohort_table(
     return pd.DataFrame(
         {
             "group": out["group"].astype(str),
-            "cohort": period_label(out["cohort"], freq),
+            "cohort": period_start(out["cohort"].astype("int64"), time_unit),
             "age": (out["period"] - out["cohort"]).astype("int64"),
-            "period": period_label(out["period"], freq),
+            "period": period_start(out["period"].astype("int64"), time_unit),
             "cohort_size": out["cohort_size"],
             "active_clients": out["active_clients"],
             "revenue": out["revenue"],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,11 +21,11 @@ from lifelines.utils import median_survival_times
 
 from clientalytics.engine import collect, to_lazy
 from clientalytics.exceptions import ValidationError
+from clientalytics.periods import MONTHS_PER_PERIOD, TIME_UNITS, TimeUnit, check_time_unit
 from clientalytics.retention.activity import Activity, group_map
+from clientalytics.schema import require
 from clientalytics.summary import summarize
 
-#: Days in an average month, used to express lifetimes in months.
-DAYS_PER_MONTH = 365.25 / 12
 #: Columns of the frame returned by :func:`client_lifetimes`, in order.
 LIFETIME_COLUMNS = ["start", "end", "duration", "churned", "group"]
 #: Columns of the frame returned by :func:`survival_curve`, in order.
@@ -50,7 +50,7 @@ def client_lifetimes(
     contracts: Any = None,
     clients: pd.DataFrame | pd.Series | None = None,
     by: str | None = None,
-    unit: Literal["D", "M"] = "M",
+    time_unit: TimeUnit = "M",
 ) -> pd.DataFrame:
     """Lifetime of each client, with right-censoring at the observation end.
 
@@ -71,18 +71,22 @@ def client_lifetimes(
         Client attributes for ``by``.
     by : str, optional
         Client column whose value becomes the ``group`` column.
-    unit : {"D", "M"}
-        Unit of ``duration``: days, or months of 30.44 days.
+    time_unit : {"D", "W", "M", "Q", "Y"}, default "M"
+        Unit of ``duration``: days, weeks, or months (quarters, years) of the mean
+        Gregorian length (a month is 365.25 / 12 = 30.44 days).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``client_id``, columns ``start`` (first purchase or contract
         start), ``end`` (churn date, or the observation end when censored),
-        ``duration`` (``end - start`` in ``unit``, >= 0), ``churned`` (True when the
+        ``duration`` (``end - start`` in ``time_unit``, >= 0), ``churned`` (True when the
         churn was observed, False when censored) and ``group`` (``"all"`` without
         ``by``).
     """
+    unit = check_time_unit(time_unit, TIME_UNITS)
+    # Days and weeks are exact; a calendar unit has the mean Gregorian month's length.
+    days_per_period = {"D": 1.0, "W": 7.0}.get(unit, 365.25 / 12 * MONTHS_PER_PERIOD[unit])
     end = pd.Timestamp(observation_end)
     if int(activity_window) < 1:
         raise ValidationError(f"activity_window must be at least 1 month, got {activity_window!r}")
@@ -111,7 +115,7 @@ def client_lifetimes(
         {
             "start": pd.to_datetime(start).astype("datetime64[ns]"),
             "end": pd.to_datetime(stop).astype("datetime64[ns]"),
-            "duration": days if unit == "D" else days / DAYS_PER_MONTH,
+            "duration": days / days_per_period,
             "churned": churned.astype(bool),
             "group": "all",
         }
@@ -135,11 +139,12 @@ def _quiet_lifelines() -> Iterator[None]:
 
 
 def _check_lifetimes(lifetimes: pd.DataFrame) -> None:
-    missing = [c for c in ("duration", "churned", "group") if c not in lifetimes.columns]
-    if missing:
-        raise ValidationError(
-            f"lifetimes: missing column(s) {missing}; build the table with client_lifetimes"
-        )
+    require(
+        lifetimes,
+        "lifetimes",
+        ["duration", "churned", "group"],
+        hint="build the table with client_lifetimes",
+    )
     if lifetimes.empty:
         raise ValidationError("lifetimes: the table is empty (0 clients)")
     bad = lifetimes["duration"].isna() | (lifetimes["duration"] < 0)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 from clientalytics.summary import summarize
 
 #: Columns a per-client summary must have to be used directly.
@@ -57,11 +58,9 @@ def check_finite(frame: pd.DataFrame, columns: Iterable[str], *, table: str) -> 
     The message names the column, the number of bad rows and up to three example
     client ids.
     """
+    columns = list(columns)
+    require(frame, table, columns)
     for col in columns:
-        if col not in frame.columns:
-            raise ValidationError(
-                f"{table}: missing required column {col!r}; found {list(frame.columns)[:12]}"
-            )
         values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(values)
         if bad.any():
@@ -77,10 +76,7 @@ def as_value_series(data: Any, *, column: str, table: str) -> pd.Series:
     if isinstance(data, pd.Series):
         series = data.astype(float)
     elif isinstance(data, pd.DataFrame):
-        if column not in data.columns:
-            raise ValidationError(
-                f"{table}: missing required column {column!r}; found {list(data.columns)[:12]}"
-            )
+        require(data, table, [column])
         series = data[column].astype(float)
     else:
         raise ValidationError(

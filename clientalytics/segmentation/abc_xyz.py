@@ -12,19 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from clientalytics._shares import top_share_members
 from clientalytics.engine import check_complete, collect, to_lazy
 from clientalytics.exceptions import ValidationError
 from clientalytics.periods import (
     SUMMARY_TIME_UNITS,
     TimeUnit,
     check_time_unit,
+    per_client_period,
     period_index,
-    period_index_expr,
 )
+from clientalytics.schema import require
 from clientalytics.segmentation._inputs import as_value_series
 
 #: Columns of :func:`abc_classes`, in order.
@@ -112,11 +113,12 @@ def abc_classes(
     )
     share = (positive.loc[order.index] / total).to_numpy()
     cumulative = np.minimum(np.cumsum(share), 1.0)
-    before = cumulative - share
+    ranked = positive.loc[order.index].to_numpy()
     abc = np.where(
-        before < thresholds[0] - 1e-12, "A", np.where(before < thresholds[1] - 1e-12, "B", "C")
+        top_share_members(ranked, thresholds[0]),
+        "A",
+        np.where(top_share_members(ranked, thresholds[1]), "B", "C"),
     )
-    abc = np.where(share > 0, abc, "C")
     out = pd.DataFrame(
         {
             "value": order["value"].to_numpy(),
@@ -134,7 +136,7 @@ def abc_classes(
 def per_period_revenue(
     transactions: Any,
     *,
-    period: TimeUnit = "M",
+    time_unit: TimeUnit = "M",
     client_col: str = "client_id",
     date_col: str = "date",
     revenue_col: str = "revenue",
@@ -145,7 +147,7 @@ def per_period_revenue(
     ----------
     transactions : DataFrame-like
         pandas, Polars, DuckDB or another narwhals-supported frame.
-    period : {"D", "W", "M"}
+    time_unit : {"D", "W", "M"}
         Period length (see :func:`clientalytics.periods.period_index_expr`).
     client_col, date_col, revenue_col : str
         Column names.
@@ -156,29 +158,31 @@ def per_period_revenue(
         Columns ``client_id`` (str), ``period`` (int index) and ``revenue`` (net sum),
         sorted by client and period; only periods with at least one row.
     """
-    check_time_unit(period, SUMMARY_TIME_UNITS)
+    check_time_unit(time_unit, SUMMARY_TIME_UNITS)
     lazy = to_lazy(transactions)
     check_complete(lazy, [client_col, date_col, revenue_col])
-    grouped = (
-        lazy.select(
-            nw.col(client_col).alias("client_id"),
-            period_index_expr(date_col, period).alias("period"),
-            nw.col(revenue_col).cast(nw.Float64()).alias("revenue"),
-        )
-        .group_by("client_id", "period")
-        .agg(nw.col("revenue").sum())
+    grouped = per_client_period(
+        lazy,
+        client_col=client_col,
+        date_col=date_col,
+        time_unit=time_unit,
+        revenue_col=revenue_col,
     )
-    out = collect(grouped)
-    out["client_id"] = out["client_id"].astype(str)
-    out["period"] = out["period"].astype("int64")
-    out["revenue"] = out["revenue"].astype(float)
+    raw = collect(grouped)
+    out = pd.DataFrame(
+        {
+            "client_id": raw["client_id"].astype(str),
+            "period": raw["period"].astype("int64"),
+            "revenue": raw["revenue"].astype(float),
+        }
+    )
     return out.sort_values(["client_id", "period"], kind="mergesort").reset_index(drop=True)
 
 
 def xyz_classes(
     transactions: Any,
     *,
-    period: TimeUnit = "M",
+    time_unit: TimeUnit = "M",
     thresholds: tuple[float, float] = (0.10, 0.25),
     since: str = "window",
     start: pd.Timestamp | str | dt.date | None = None,
@@ -195,7 +199,7 @@ def xyz_classes(
     transactions : DataFrame-like
         Transactions in any engine; revenue per client and period is summed in that
         engine, so pandas, Polars and DuckDB inputs give identical results.
-    period : {"D", "W", "M"}
+    time_unit : {"D", "W", "M"}
         Period of the demand series (default calendar months).
     thresholds : (float, float)
         Coefficient-of-variation limits of X and Y (default 10 % and 25 %).
@@ -245,21 +249,21 @@ def xyz_classes(
     if min_periods < 1:
         raise ValidationError(f"min_periods must be >= 1, got {min_periods}")
     _check_thresholds(thresholds, "XYZ")
-    check_time_unit(period, SUMMARY_TIME_UNITS)
+    check_time_unit(time_unit, SUMMARY_TIME_UNITS)
     series = per_period_revenue(
         transactions,
-        period=period,
+        time_unit=time_unit,
         client_col=client_col,
         date_col=date_col,
         revenue_col=revenue_col,
     )
     first_p = (
-        period_index(pd.Timestamp(start), period)
+        period_index(pd.Timestamp(start), time_unit)
         if start is not None
         else int(series["period"].min())
     )
     last_p = (
-        period_index(pd.Timestamp(observation_end), period)
+        period_index(pd.Timestamp(observation_end), time_unit)
         if observation_end is not None
         else int(series["period"].max())
     )
@@ -328,9 +332,8 @@ def abc_xyz_matrix(
     ValidationError
         When the two inputs do not cover the same clients.
     """
-    for name, frame, col in (("abc", abc, "abc"), ("xyz", xyz, "xyz")):
-        if col not in frame.columns:
-            raise ValidationError(f"{name}: missing column {col!r}; pass the {name}_classes output")
+    for name, frame in (("abc", abc), ("xyz", xyz)):
+        require(frame, name, [name], hint=f"pass the {name}_classes output")
     only_abc = abc.index.difference(xyz.index)
     only_xyz = xyz.index.difference(abc.index)
     if len(only_abc) or len(only_xyz):

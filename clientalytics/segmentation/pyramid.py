@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 from clientalytics.segmentation._inputs import as_value_series
 
 #: Tier names from the top of the pyramid down.
@@ -109,8 +110,7 @@ def pyramid_summary(pyramid: pd.DataFrame) -> pd.DataFrame:
         ``mean_value``, ``min_value`` and ``max_value`` (0 for an empty tier), and
         ``loss_making`` (clients with negative value).
     """
-    if "tier" not in pyramid.columns or "value" not in pyramid.columns:
-        raise ValidationError("pyramid: pass the customer_pyramid output (columns tier, value)")
+    require(pyramid, "pyramid", ["tier", "value"], hint="pass the customer_pyramid output")
     grouped = pyramid.groupby("tier", observed=False)["value"]
     out = pd.DataFrame(
         {

@@ -104,8 +104,8 @@ def rfm_scores(
           when ``bins >= 10``, e.g. ``"10-3-7"``);
         - ``rfm_score``: ``R + F + M``.
 
-        ``attrs["bins"]`` records the scale, so :func:`rfm_segments` can refuse a map
-        written for another one.
+        Pass the same ``bins`` to :func:`rfm_segments`, which refuses a segment map
+        written for another scale.
 
     Raises
     ------
@@ -190,5 +190,4 @@ def rfm_scores(
     out["RFM"] = out["R"].astype(str) + sep + out["F"].astype(str) + sep + out["M"].astype(str)
     out["rfm_score"] = (out["R"] + out["F"] + out["M"]).astype("int64")
     out.index.name = "client_id"
-    out.attrs["bins"] = int(bins)
     return out

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 
 ScoreRange = tuple[int, int]
 
@@ -170,6 +171,7 @@ def _in_range(scores: pd.Series, bounds: ScoreRange | None) -> np.ndarray:
 def rfm_segments(
     scores: pd.DataFrame,
     *,
+    bins: int,
     segment_map: SegmentMap | dict[str, Any] | None = None,
 ) -> pd.Series:
     """Assign every client exactly one named segment from its R, F and M scores.
@@ -178,9 +180,13 @@ def rfm_segments(
     ----------
     scores : pandas.DataFrame
         Output of :func:`rfm_scores` (needs integer columns ``R``, ``F``, ``M``).
+    bins : int
+        Scale of the scores (they run ``1..bins``): the ``bins`` they were scored
+        with. It must be the scale the map is written for, so a map for 1-5 scores
+        is never applied to 1-3 scores.
     segment_map : SegmentMap or dict, optional
         Rules to apply; a dict is validated with :meth:`SegmentMap.from_dict`.
-        Defaults to :data:`DEFAULT_SEGMENT_MAP`.
+        Defaults to :data:`DEFAULT_SEGMENT_MAP` (``bins=5``).
 
     Returns
     -------
@@ -191,8 +197,8 @@ def rfm_segments(
     Raises
     ------
     ValidationError
-        Missing score columns, scores outside ``1..segment_map.bins``, scores from
-        :func:`rfm_scores` with another ``bins`` than the map's, or an invalid map.
+        Missing score columns, scores outside ``1..bins``, a map written for
+        another ``bins``, or an invalid map.
 
     Notes
     -----
@@ -200,26 +206,25 @@ def rfm_segments(
     gets ``segment_map.fallback``. Hence each client has exactly one segment and the
     segment counts add up to the number of clients.
     """
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 2:
+        raise ValidationError(f"bins must be an integer >= 2, got {bins!r}")
     chosen = DEFAULT_SEGMENT_MAP if segment_map is None else segment_map
     if isinstance(chosen, dict):
         chosen = SegmentMap.from_dict(chosen)
-    scale = scores.attrs.get("bins")
-    if scale is not None and int(scale) != chosen.bins:
+    if int(bins) != chosen.bins:
         raise ValidationError(
-            f"scores are on a 1..{scale} scale but the segment map is written for "
-            f"bins={chosen.bins}; pass a map with bins={scale}"
+            f"scores are on a 1..{bins} scale but the segment map is written for "
+            f"bins={chosen.bins}; pass a map with bins={bins}"
         )
-    missing = [c for c in ("R", "F", "M") if c not in scores.columns]
-    if missing:
-        raise ValidationError(f"scores: missing column(s) {missing}; pass the rfm_scores output")
+    require(scores, "scores", ["R", "F", "M"], hint="pass the rfm_scores output")
     for col in ("R", "F", "M"):
         values = pd.to_numeric(scores[col], errors="coerce")
-        bad = values.isna() | (values < 1) | (values > chosen.bins)
+        bad = values.isna() | (values < 1) | (values > bins)
         if bad.any():
             raise ValidationError(
-                f"scores: column {col!r} has {int(bad.sum())} value(s) outside 1..{chosen.bins} "
-                f"(e.g. {scores.loc[bad, col].head(3).tolist()}); score with "
-                f"bins={chosen.bins} or use a map written for your scale"
+                f"scores: column {col!r} has {int(bad.sum())} value(s) outside 1..{bins} "
+                f"(e.g. {scores.loc[bad, col].head(3).tolist()}); pass the bins the scores "
+                f"were made with and a map written for that scale"
             )
     labels = np.full(len(scores), chosen.fallback, dtype=object)
     unassigned = np.ones(len(scores), dtype=bool)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from clientalytics.enums import ContractStatus, RelationToFirm
 from clientalytics.exceptions import ValidationError
+from clientalytics.schema import require
 from clientalytics.segmentation._inputs import check_finite
 
 #: Contract states of :func:`contract_state`.
@@ -49,9 +50,7 @@ def contract_state(
           as expired even if the status was not updated);
         - ``"none"``: only drafts, sent or rejected contracts.
     """
-    for col in ("client_id", "status"):
-        if col not in contracts.columns:
-            raise ValidationError(f"contracts: missing required column {col!r}")
+    require(contracts, "contracts", ["client_id", "status"])
     end = pd.Timestamp(observation_end)
     status = contracts["status"].astype(str)
     expiry = (
@@ -175,9 +174,12 @@ def relation_to_firm(
     """
     rules = rules or RelationRules()
     end = pd.Timestamp(observation_end).normalize()
-    for col in ("n_orders", "first_purchase", "last_purchase"):
-        if col not in summary.columns:
-            raise ValidationError(f"summary: missing required column {col!r}")
+    require(
+        summary,
+        "summary",
+        ["n_orders", "first_purchase", "last_purchase"],
+        hint="pass the output of clientalytics.summarize",
+    )
     check_finite(summary, ["n_orders"], table="summary")
     for col in ("first_purchase", "last_purchase"):
         missing_dates = pd.to_datetime(summary[col]).isna()
@@ -196,8 +198,7 @@ def relation_to_firm(
     ):
         if table is None:
             continue
-        if "client_id" not in table.columns:
-            raise ValidationError(f"{name}: missing required column 'client_id'")
+        require(table, name, ["client_id"])
         known.update(table["client_id"].dropna().astype(str))
     index = pd.Index(sorted(known), name="client_id")
     first = pd.to_datetime(summary["first_purchase"]).dt.normalize()

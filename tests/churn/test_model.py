@@ -6,29 +6,8 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from clientalytics.churn import (
-    ChurnModel,
-    RecencyBaseline,
-    btyd_churn_probability,
-    churn_dataset,
-    churn_feature_importance,
-    churn_features,
-    churn_risk_list,
-    evaluate_churn,
-    temporal_split,
-)
-from clientalytics.datasets import load_sample
+from clientalytics.churn import ChurnModel, RecencyBaseline, btyd_churn_probability, evaluate_churn
 from clientalytics.exceptions import NotFittedError, ValidationError
-
-TRAIN = ["2023-07-01", "2023-10-01", "2024-01-01", "2024-04-01", "2024-07-01", "2024-10-01"]
-TEST = "2025-04-01"
-
-
-@pytest.fixture(scope="module")
-def sample():
-    base = load_sample()
-    X, y = churn_dataset(base, cutoffs=[*TRAIN, TEST], horizon=6)
-    return base, temporal_split(X, y, test_cutoff=TEST)
 
 
 def test_model_beats_both_baselines_on_a_later_cutoff(sample):
@@ -84,44 +63,6 @@ def test_same_seed_same_probabilities(sample):
     a = ChurnModel(max_iter=40, random_state=3).fit(X_tr, y_tr).predict_proba(X_te)
     b = ChurnModel(max_iter=40, random_state=3).fit(X_tr, y_tr).predict_proba(X_te)
     np.testing.assert_array_equal(a, b)
-
-
-def test_importance_and_risk_list(sample):
-    base, (X_tr, y_tr, X_te, y_te) = sample
-    model = ChurnModel(max_iter=60).fit(X_tr, y_tr)
-    imp = churn_feature_importance(model, X_te, y_te, n_repeats=2)
-    assert imp["importance"].is_monotonic_decreasing
-    assert imp.index[0] in {"overdue_ratio", "days_since_last_purchase", "mean_gap_days"}
-    features = churn_features(base, cutoff=TEST).head(60)
-    clv = pd.Series(np.linspace(100, 700, 60), index=features.index)
-    risk = churn_risk_list(model, features, value=clv, top_reasons=2)
-    assert risk["value_rank"].tolist() == list(range(1, 61))
-    np.testing.assert_allclose(
-        risk["value_at_risk"], risk["churn_probability"] * clv.reindex(risk.index)
-    )
-    riskiest = risk.sort_values("risk_rank").iloc[0]
-    assert riskiest["reason_1"] != ""
-    with pytest.raises(ValidationError, match="have no value"):
-        churn_risk_list(model, features, value=clv.iloc[:10])
-
-
-def test_btyd_baseline_is_pluggable(sample):
-    _, (_, _, X_te, _) = sample
-    X = X_te.droplevel("cutoff")
-    fitted = btyd_churn_probability(X)
-    assert fitted.between(0, 1).all()
-    given = pd.Series(0.25, index=X.index)
-    assert btyd_churn_probability(X, p_alive=given).eq(0.75).all()
-    assert btyd_churn_probability(X, p_alive=lambda f: np.full(len(f), 0.4)).eq(0.6).all()
-
-    class Model:
-        def conditional_probability_alive(self, frequency, recency, T):
-            return np.where(frequency > 0, 0.9, 0.5)
-
-    scored = btyd_churn_probability(X, p_alive=Model())
-    assert set(np.round(scored.unique(), 6)) <= {0.1, 0.5}
-    with pytest.raises(ValidationError, match="missing"):
-        btyd_churn_probability(X, p_alive=given.iloc[:5])
 
 
 def test_too_few_examples_of_a_class_for_calibration_folds_raise_clearly():

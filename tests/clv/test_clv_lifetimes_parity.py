@@ -11,7 +11,8 @@ depends on the scipy and numpy releases installed). Instead:
   choose, and accepted only when the optimiser reports success and the gradient at the
   minimum vanishes.
 
-The published values of the original papers are checked in ``test_clv_published.py``.
+The published values of the original papers are checked in the file of each model
+(``test_beta_geo.py``, ``test_pareto_nbd.py``, ``test_gamma_gamma.py``, ...).
 """
 
 from collections.abc import Callable

@@ -145,30 +145,30 @@ def test_contract_activity_same_on_every_engine(company, frame_on):
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("freq", "by"), [("M", None), ("Q", "region")])
-def test_retention_coefficients_generated_same_on_every_engine(company, frame_on, freq, by):
+@pytest.mark.parametrize(("time_unit", "by"), [("M", None), ("Q", "region")])
+def test_retention_coefficients_generated_same_on_every_engine(company, frame_on, time_unit, by):
     options = dict(
-        freq=freq, clients=company.clients, by=by, observation_end=company.observation_end
+        time_unit=time_unit, clients=company.clients, by=by, observation_end=company.observation_end
     )
     expected = retention_coefficients(company.transactions, **options)
     got = retention_coefficients(frame_on(company.transactions), **options)
     periods = expected["period"].nunique()
-    assert periods == (23 if freq == "M" else 7)
+    assert periods == (23 if time_unit == "M" else 7)
     assert expected["group"].nunique() == (1 if by is None else company.clients[by].nunique())
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("freq", "by"), [("M", None), ("Q", "region")])
-def test_cohort_table_generated_same_on_every_engine(company, frame_on, freq, by):
+@pytest.mark.parametrize(("time_unit", "by"), [("M", None), ("Q", "region")])
+def test_cohort_table_generated_same_on_every_engine(company, frame_on, time_unit, by):
     options = dict(
-        freq=freq, clients=company.clients, by=by, observation_end=company.observation_end
+        time_unit=time_unit, clients=company.clients, by=by, observation_end=company.observation_end
     )
     expected = cohort_table(company.transactions, **options)
     got = cohort_table(frame_on(company.transactions), **options)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
     group = None if by is None else str(expected["group"].iloc[0])
     matrix = cohort_matrix(got, group=group)
-    assert matrix.shape[1] == (24 if freq == "M" else 8)
+    assert matrix.shape[1] == (24 if time_unit == "M" else 8)
     pd.testing.assert_frame_equal(matrix, cohort_matrix(expected, group=group))
 
 
@@ -185,11 +185,13 @@ def test_only_per_period_rows_come_back(company, frame_on, monkeypatch):
     monkeypatch.setattr(nw_dataframe.DataFrame, "to_pandas", spy)
     frame = frame_on(company.transactions)
     end = company.observation_end
-    coefficients = retention_coefficients(frame, clients=company.clients, by="region", freq="Q")
+    coefficients = retention_coefficients(
+        frame, clients=company.clients, by="region", time_unit="Q"
+    )
     groups = company.clients["region"].nunique()
     # one row per group and quarter (8 quarters, the first has nobody active at its start)
     assert sizes and max(sizes) <= 8 * groups
     assert len(coefficients) <= 7 * groups
     sizes.clear()
-    cohorts = cohort_table(frame, freq="Q", observation_end=end)
+    cohorts = cohort_table(frame, time_unit="Q", observation_end=end)
     assert sizes and max(sizes) <= len(cohorts) < 40

@@ -56,7 +56,7 @@ def hand() -> pd.DataFrame:
 
 
 def test_per_period_revenue_hand_case(hand, frame_on):
-    got = per_period_revenue(frame_on(hand), period="M")
+    got = per_period_revenue(frame_on(hand), time_unit="M")
     assert list(zip(got["client_id"], got["period"], got["revenue"], strict=True)) == [
         ("a", JAN, 120.0),
         ("a", FEB, 80.0),
@@ -69,13 +69,13 @@ def test_per_period_revenue_hand_case(hand, frame_on):
     ]
 
 
-@pytest.mark.parametrize("period", ["D", "W"])
-def test_per_period_revenue_days_and_weeks_hand_case(hand, frame_on, period):
-    expected = per_period_revenue(hand, period=period)
+@pytest.mark.parametrize("time_unit", ["D", "W"])
+def test_per_period_revenue_days_and_weeks_hand_case(hand, frame_on, time_unit):
+    expected = per_period_revenue(hand, time_unit=time_unit)
     # every row is on its own day; weekly, a's credit note of Wednesday 31 January
     # nets with its order of Thursday 1 February, and c's order with its credit note
-    assert len(expected) == (11 if period == "D" else 9)
-    if period == "W":
+    assert len(expected) == (11 if time_unit == "D" else 9)
+    if time_unit == "W":
         assert expected.loc[expected["client_id"] == "a", "revenue"].tolist() == [
             100.0,
             50.0,
@@ -83,7 +83,7 @@ def test_per_period_revenue_days_and_weeks_hand_case(hand, frame_on, period):
             120.0,
         ]
         assert expected.loc[expected["client_id"] == "c", "revenue"].tolist() == [0.0, 10.0]
-    got = per_period_revenue(frame_on(hand), period=period)
+    got = per_period_revenue(frame_on(hand), time_unit=time_unit)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
@@ -105,8 +105,8 @@ def test_xyz_hand_case(hand, frame_on):
 
 
 def test_per_period_revenue_generated_same_on_every_engine(generated, frame_on):
-    expected = per_period_revenue(generated, period="M")
-    got = per_period_revenue(frame_on(generated), period="M")
+    expected = per_period_revenue(generated, time_unit="M")
+    got = per_period_revenue(frame_on(generated), time_unit="M")
     assert expected["revenue"].sum() == pytest.approx(generated["revenue"].sum())
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
 
@@ -128,12 +128,15 @@ def test_rfm_from_transactions_same_on_every_engine(generated, frame_on):
     expected = rfm_scores(generated, **options)
     got = rfm_scores(frame_on(generated), **options)
     assert len(expected) == generated["client_id"].nunique()
-    assert expected.attrs["bins"] == got.attrs["bins"] == 5
     pd.testing.assert_frame_equal(got, expected, check_dtype=False, rtol=1e-12)
 
 
-def test_only_per_client_period_rows_come_back(generated, frame_on, monkeypatch):
-    """The raw transactions never reach pandas: every collected frame is aggregated."""
+def test_only_per_client_period_rows_come_back(generated, engine, frame_on, monkeypatch):
+    """The raw transactions never reach pandas: every collected frame is aggregated.
+
+    On a pandas input the RFM summary takes the array path, which collects only
+    the one-row input check.
+    """
     sizes: list[int] = []
     real_to_pandas = nw_dataframe.DataFrame.to_pandas
 
@@ -152,7 +155,8 @@ def test_only_per_client_period_rows_come_back(generated, frame_on, monkeypatch)
     assert len(xyz) == generated["client_id"].nunique()
     sizes.clear()
     scores = rfm_scores(frame, observation_end="2024-12-31")
-    assert sizes and max(sizes) == len(scores) < len(generated) / 10
+    assert len(scores) < len(generated) / 10
+    assert sizes and max(sizes) == (1 if engine == "pandas" else len(scores))
 
 
 def test_golden_ranking_same_on_every_engine(generated, frame_on):

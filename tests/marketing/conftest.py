@@ -5,6 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from clientalytics.marketing.profitability import ClientProfitability, client_profitability
+from clientalytics.marketing.response import ResponseCurve
+from clientalytics.marketing.simulator import ClientGroup, MarketModel
+
 
 @pytest.fixture
 def tiny_clients() -> pd.DataFrame:
@@ -85,3 +89,61 @@ def tiny_requests() -> pd.DataFrame:
 
 TOUCHPOINT_COSTS = {"meeting": 100.0, "phone": 10.0, "email": 2.0}
 REQUEST_COSTS = {"complaint": 50.0, "commercial": 20.0, "service": 5.0}
+
+
+@pytest.fixture
+def model() -> MarketModel:
+    return MarketModel(
+        groups=[
+            ClientGroup(
+                "prospects",
+                clients=0,
+                margin=120.0,
+                revenue=400.0,
+                prospects=2000,
+                acquisition=ResponseCurve(0.2, 0.05),
+                retention=ResponseCurve(0.85, 0.05, floor=0.5),
+            ),
+            ClientGroup(
+                "valuable",
+                clients=200,
+                margin=300.0,
+                revenue=1000.0,
+                retention=ResponseCurve(0.95, 0.03, floor=0.7),
+            ),
+            ClientGroup(
+                "low_value",
+                clients=800,
+                margin=30.0,
+                revenue=150.0,
+                retention=ResponseCurve(0.8, 0.1, floor=0.5),
+            ),
+        ],
+        horizon=8,
+        discount_rate=0.02,
+    )
+
+
+#: Per-period budgets of the ``model`` fixture: 4 000 + 4 000 + 8 000.
+BASELINE = {
+    "prospects": {"acquisition_budget": 4000.0},
+    "valuable": {"retention_budget": 4000.0},
+    "low_value": {"retention_budget": 8000.0},
+}
+
+
+@pytest.fixture
+def tiny_profitability(
+    tiny_transactions, tiny_clients, tiny_spend, tiny_touchpoints, tiny_requests, tiny_segments
+) -> ClientProfitability:
+    return client_profitability(
+        tiny_transactions,
+        clients=tiny_clients,
+        marketing_spend=tiny_spend,
+        touchpoints=tiny_touchpoints,
+        requests=tiny_requests,
+        touchpoint_costs=TOUCHPOINT_COSTS,
+        cost_per_minute=1.0,
+        request_costs=REQUEST_COSTS,
+        segments=tiny_segments,
+    )

@@ -2,9 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from clientalytics.datasets import load_sample
 from clientalytics.exceptions import NotFittedError, ValidationError
-from clientalytics.marketing.calibration import ResponseCurveFitter, response_history
+from clientalytics.marketing.calibration import (
+    ResponseCurveFitter,
+    market_model_from_history,
+    response_history,
+    value_groups,
+)
 from clientalytics.marketing.response import ResponseCurve
+from clientalytics.marketing.strategies import compare_strategies, strategy_plans
 
 
 def test_fit_recovers_known_curve():
@@ -40,7 +47,7 @@ def test_too_few_points_are_refused():
 
 
 def test_retention_points_by_hand(tiny_transactions, tiny_spend, tiny_clients):
-    hist = response_history(tiny_transactions, tiny_spend, tiny_clients, period_freq="M")
+    hist = response_history(tiny_transactions, tiny_spend, tiny_clients, time_unit="M")
     ret = hist.loc[hist["purpose"] == "retention"].set_index("period")
     # Feb: Jan actives c1, c2, c4; only c4 buys in Feb; 90 of retention spend
     assert ret.loc["2024-02", ["base", "outcome"]].to_list() == [3, 1]
@@ -73,10 +80,66 @@ def test_acquisition_points_by_hand():
             "amount": [100.0, 60.0],
         }
     )
-    hist = response_history(txn, spend, clients, period_freq="M")
+    hist = response_history(txn, spend, clients, time_unit="M")
     acq = hist.loc[hist["purpose"] == "acquisition"].set_index("period")
     assert acq["base"].to_list() == [4, 3, 2]
     assert acq["rate"].to_list() == pytest.approx([0.25, 1 / 3, 0.0])
     assert acq["spend_per_head"].to_list() == pytest.approx([25.0, 20.0, 0.0])
     ret = hist.loc[hist["purpose"] == "retention"].set_index("period")
     assert ret.loc["2024-03", "rate"] == 1.0  # p2 active in Feb buys again in March
+
+
+def _margins(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "client_id": list(values),
+            "revenue": list(values.values()),
+            "variable_cost": 0.0,
+        }
+    )
+
+
+def test_value_groups_by_hand():
+    # margins 50, 30, 15, 5 and a loss: the top two hold exactly 80 % of 100
+    groups = value_groups(_margins({"a": 50.0, "b": 30.0, "c": 15.0, "d": 5.0, "e": -10.0}))
+    assert groups.to_dict() == {
+        "a": "valuable",
+        "b": "valuable",
+        "c": "low_value",
+        "d": "low_value",
+        "e": "low_value",
+    }
+    # 81 % takes the client that crosses the line
+    crossed = value_groups(_margins({"a": 50.0, "b": 30.0, "c": 15.0, "d": 5.0}), margin_share=0.81)
+    assert crossed.to_dict() == {
+        "a": "valuable",
+        "b": "valuable",
+        "c": "valuable",
+        "d": "low_value",
+    }
+
+
+def test_value_groups_share_reached_up_to_rounding():
+    # a holds 0.7 of 0.7 + 0.6 + 0.1, exactly half, although the float sums put the
+    # margin held above b a hair below half the float total: a alone is valuable
+    groups = value_groups(_margins({"a": 0.7, "b": 0.6, "c": 0.1}), margin_share=0.5)
+    assert groups.to_dict() == {"a": "valuable", "b": "low_value", "c": "low_value"}
+
+
+def test_market_model_from_the_sample_history():
+    base = load_sample()
+    groups = value_groups(base.transactions)
+    market = market_model_from_history(
+        base.transactions, base.marketing_spend, base.clients, groups=groups
+    )
+    assert set(market.calibration["source"]) == {"fitted"}
+    assert (market.calibration["n_points"] >= 4).all()
+    assert market.model.group_names == ["prospects", "low_value", "valuable"]
+    plans = strategy_plans(market.model, market.baseline, best_group="valuable")
+    table = compare_strategies(market.model, plans)
+    assert table.loc["optimal", "customer_equity"] >= table.loc["baseline", "customer_equity"]
+    assert np.isfinite(table.to_numpy()).all()
+    with pytest.raises(ValidationError, match="time_unit must be one of"):
+        market_model_from_history(
+            base.transactions, base.marketing_spend, base.clients, groups=groups, time_unit="QS"
+        )

@@ -43,3 +43,13 @@ def test_ceiling_is_capped_at_one():
 def test_bad_change():
     with pytest.raises(ValidationError, match="change must lie in"):
         sensitivity_table(_model(), {"p": {}}, change=1.5)
+
+
+def test_equity_change_is_undefined_when_base_equity_is_zero():
+    # no retention budget and no floor: no client is kept, so the base equity is 0
+    plans = {"keep": {"g": {"retention_budget": 500.0}}, "none": {"g": {"retention_budget": 0.0}}}
+    table = sensitivity_table(_model(), plans)
+    none = table.loc[table["strategy"] == "none"]
+    assert (none["customer_equity"] == 0.0).all()
+    assert none["equity_change"].isna().all()
+    assert table.loc[table["strategy"] == "keep", "equity_change"].notna().all()

@@ -73,7 +73,7 @@ def test_window_of_two_months_keeps_clients_active():
 
 def test_quarterly_compares_quarter_ends():
     """Q2 2024 with a 3-month window: start = end of March, end = end of June."""
-    r = retention_coefficients(HAND, freq="Q", activity_window=3, observation_end="2024-06-30")
+    r = retention_coefficients(HAND, time_unit="Q", activity_window=3, observation_end="2024-06-30")
     assert r["period"].dt.strftime("%Y-%m").tolist() == ["2024-04"]
     row = r.iloc[0]
     # Window 3 months: at end of March every client active (a,b,c,d); at end of June: c (Apr).
@@ -127,7 +127,7 @@ def test_renewal_rate_hand_case():
             "renewal_of": [None, None, "k1", None],
         }
     )
-    r = contract_renewal_rate(contracts, freq="Y", observation_end="2024-12-31")
+    r = contract_renewal_rate(contracts, time_unit="Y", observation_end="2024-12-31")
     assert r["expiring"].tolist() == [3]
     assert r["renewed"].tolist() == [1]
     assert r["renewal_rate"].tolist() == pytest.approx([1 / 3])
@@ -143,7 +143,7 @@ def test_engines_give_identical_numbers():
             "revenue": rng.gamma(2.0, 50.0, n).round(2),
         }
     )
-    kwargs = dict(freq="Q", activity_window=2, observation_end="2024-12-31")
+    kwargs = dict(time_unit="Q", activity_window=2, observation_end="2024-12-31")
     expected = retention_coefficients(tx, **kwargs)
     for native in (pl.from_pandas(tx), pl.from_pandas(tx).lazy(), duckdb.from_df(tx)):
         got = retention_coefficients(native, **kwargs)
@@ -163,7 +163,7 @@ def test_engines_give_identical_numbers():
     st.integers(1, 4),
     st.sampled_from(["M", "Q"]),
 )
-def test_invariants(rows, window, freq):
+def test_invariants(rows, window, time_unit):
     tx = pd.DataFrame(
         {
             "client_id": [f"c{c}" for c, _, _ in rows],
@@ -171,7 +171,9 @@ def test_invariants(rows, window, freq):
             "revenue": [v for _, _, v in rows],
         }
     )
-    r = retention_coefficients(tx, freq=freq, activity_window=window, observation_end="2025-03-31")
+    r = retention_coefficients(
+        tx, time_unit=time_unit, activity_window=window, observation_end="2025-03-31"
+    )
     assert (r["clients_start"] - r["lost"] + r["new"] == r["clients_end"]).all()
     assert (r["new"] == r["acquired"] + r["reactivated"]).all()
     for col in ("retention_rate", "churn_rate", "repeat_purchase_rate"):
@@ -182,8 +184,8 @@ def test_invariants(rows, window, freq):
 
 
 def test_errors_name_the_problem():
-    with pytest.raises(ValidationError, match="freq must be one of"):
-        retention_coefficients(HAND, freq="W")
+    with pytest.raises(ValidationError, match="time_unit must be one of"):
+        retention_coefficients(HAND, time_unit="W")
     with pytest.raises(ValidationError, match="missing required column"):
         retention_coefficients(HAND.drop(columns="revenue"))
     with pytest.raises(ValidationError, match="cannot group by 'segment'"):

@@ -34,7 +34,7 @@ def test_hand_computed_cohorts():
 
 
 def test_matrix_and_engines():
-    c = cohort_table(TX, freq="M", observation_end="2024-03-31")
+    c = cohort_table(TX, time_unit="M", observation_end="2024-03-31")
     m = cohort_matrix(c)
     assert m.shape == (2, 3)
     assert pd.isna(m.iloc[1, 2])  # February cohort not yet observed at age 2

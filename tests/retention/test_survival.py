@@ -66,7 +66,7 @@ def test_client_lifetimes_purchases_and_contracts():
             "variable_cost": [1.0, 1.0, 1.0],
         }
     )
-    lt = client_lifetimes(tx, observation_end="2024-06-30", activity_window=3, unit="D")
+    lt = client_lifetimes(tx, observation_end="2024-06-30", activity_window=3, time_unit="D")
     # a: last order Feb 1 + 3 months = May 1 -> churned after 121 days; b censored at end.
     assert bool(lt.loc["a", "churned"]) and lt.loc["a", "duration"] == 121.0
     assert not bool(lt.loc["b", "churned"])
@@ -81,11 +81,18 @@ def test_client_lifetimes_purchases_and_contracts():
         }
     )
     lc = client_lifetimes(
-        tx, observation_end="2024-06-30", activity="contracts", contracts=contracts, unit="D"
+        tx, observation_end="2024-06-30", activity="contracts", contracts=contracts, time_unit="D"
     )
     assert bool(lc.loc["a", "churned"])
     assert lc.loc["a", "end"] == pd.Timestamp("2024-04-01")
     assert not bool(lc.loc["b", "churned"])
+    # The same 121 days in weeks and in mean Gregorian months (365.25 / 12 days).
+    weeks = client_lifetimes(tx, observation_end="2024-06-30", time_unit="W")
+    months = client_lifetimes(tx, observation_end="2024-06-30")
+    assert weeks.loc["a", "duration"] == pytest.approx(121.0 / 7.0, rel=1e-15)
+    assert months.loc["a", "duration"] == pytest.approx(121.0 / 30.4375, rel=1e-15)
+    with pytest.raises(ValidationError, match="time_unit must be one of"):
+        client_lifetimes(tx, observation_end="2024-06-30", time_unit="months")
 
 
 def test_log_rank_needs_two_groups():

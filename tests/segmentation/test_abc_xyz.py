@@ -153,14 +153,14 @@ def test_xyz_bad_input():
     [pl.from_pandas, lambda f: pl.from_pandas(f).lazy(), duckdb.from_df],
     ids=["polars", "polars-lazy", "duckdb"],
 )
-@pytest.mark.parametrize("period", ["W", "M"])
-def test_xyz_same_on_every_engine(random_transactions, engine, period):
-    expected = xyz_classes(random_transactions, period=period)
-    got = xyz_classes(engine(random_transactions), period=period)
+@pytest.mark.parametrize("time_unit", ["W", "M"])
+def test_xyz_same_on_every_engine(random_transactions, engine, time_unit):
+    expected = xyz_classes(random_transactions, time_unit=time_unit)
+    got = xyz_classes(engine(random_transactions), time_unit=time_unit)
     pd.testing.assert_frame_equal(got, expected)
     pd.testing.assert_frame_equal(
-        per_period_revenue(engine(random_transactions), period=period),
-        per_period_revenue(random_transactions, period=period),
+        per_period_revenue(engine(random_transactions), time_unit=time_unit),
+        per_period_revenue(random_transactions, time_unit=time_unit),
     )
 
 

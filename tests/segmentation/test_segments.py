@@ -1,22 +1,14 @@
-"""Segment maps and assignment: default grid, first match wins, config loading, profiles."""
+"""Segment maps and assignment: default grid, first match wins, config loading."""
 
 import json
-import warnings
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientalytics import DataQualityWarning, ValidationError
-from clientalytics.segmentation import (
-    DEFAULT_SEGMENT_MAP,
-    SegmentMap,
-    rfm_scores,
-    rfm_segments,
-    segment_summary,
-)
+from clientalytics import ValidationError
+from clientalytics.segmentation import DEFAULT_SEGMENT_MAP, SegmentMap, rfm_scores, rfm_segments
 from tests.segmentation.conftest import make_summary
 
 
@@ -44,7 +36,7 @@ def test_default_map_known_cells():
             (1, 2, 1),
         ]
     )
-    assert rfm_segments(scores).tolist() == [
+    assert rfm_segments(scores, bins=5).tolist() == [
         "Champions",
         "Champions",
         "Loyal",
@@ -63,7 +55,7 @@ def test_default_map_known_cells():
 
 def test_default_map_covers_every_rf_cell():
     cells = [(r, f, 3) for r in range(1, 6) for f in range(1, 6)]
-    labels = rfm_segments(_scores(cells))
+    labels = rfm_segments(_scores(cells), bins=5)
     assert "Other" not in set(labels)
     assert labels.cat.categories[-1] == "Other"
     assert set(labels) == set(DEFAULT_SEGMENT_MAP.segment_names) - {"Other"}
@@ -79,7 +71,9 @@ def test_first_matching_rule_wins_and_fallback():
         ],
         "fallback": "Rest",
     }
-    labels = rfm_segments(_scores([(3, 3, 1), (3, 1, 1), (1, 1, 3), (1, 2, 2)]), segment_map=config)
+    labels = rfm_segments(
+        _scores([(3, 3, 1), (3, 1, 1), (1, 1, 3), (1, 2, 2)]), bins=3, segment_map=config
+    )
     assert labels.tolist() == ["Top", "Recent", "Top", "Rest"]
     assert list(labels.cat.categories) == ["Top", "Recent", "Rest"]
 
@@ -116,57 +110,18 @@ def test_invalid_maps_raise_clear_errors():
 
 def test_scores_outside_the_map_scale_raise():
     with pytest.raises(ValidationError, match=r"column 'F' has 1 value\(s\) outside 1..5"):
-        rfm_segments(_scores([(5, 7, 1), (1, 1, 1)]))
-    with pytest.raises(ValidationError, match="missing column"):
-        rfm_segments(pd.DataFrame({"R": [1]}))
+        rfm_segments(_scores([(5, 7, 1), (1, 1, 1)]), bins=5)
+    with pytest.raises(ValidationError, match=r"missing required column\(s\) \['F', 'M'\]"):
+        rfm_segments(pd.DataFrame({"R": [1]}), bins=5)
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(*[st.integers(1, 5)] * 3), min_size=1, max_size=80))
 def test_every_client_exactly_one_segment(rows):
     scores = _scores(rows)
-    labels = rfm_segments(scores)
+    labels = rfm_segments(scores, bins=5)
     assert len(labels) == len(scores) and labels.notna().all()
     assert labels.value_counts().sum() == len(scores)
-
-
-def test_segment_summary_hand_computed():
-    s = make_summary(
-        [1, 2, 3, 4], [2, 3, 1, 4], [100.0, 200.0, 50.0, 650.0], margin=[10.0, -20.0, 5.0, 105.0]
-    )
-    segments = pd.Series(
-        pd.Categorical(["A", "A", "B", "B"], categories=["A", "B", "C"]), index=s.index
-    )
-    clv = pd.DataFrame({"clv": [1.0, 3.0, 10.0, 20.0, 99.0]}, index=[*s.index, "zz"])
-    out = segment_summary(segments, s, clv=clv)
-    assert out.loc["A", "clients"] == 2 and out.loc["C", "clients"] == 0
-    assert out.loc["A", "revenue"] == 300.0 and out.loc["A", "revenue_share"] == 0.3
-    assert out.loc["A", "margin"] == -10.0 and out.loc["B", "margin_share"] == 110.0 / 100.0
-    assert out.loc["A", "mean_order_value"] == 300.0 / 5
-    assert out.loc["B", "mean_order_value"] == 700.0 / 5
-    assert out.loc["A", "mean_clv"] == 2.0 and out.loc["B", "mean_clv"] == 15.0
-    assert out.loc["C", "mean_clv"] == 0.0
-    assert out["client_share"].sum() == pytest.approx(1.0)
-    assert "mean_clv" not in segment_summary(segments, s).columns
-
-
-def test_segment_summary_counts_add_up_on_scored_data(random_transactions):
-    from clientalytics import summarize
-
-    summary = summarize(random_transactions)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        labels = rfm_segments(rfm_scores(summary))
-    out = segment_summary(labels, summary)
-    assert out["clients"].sum() == len(summary)
-    assert out["revenue"].sum() == pytest.approx(summary["total_revenue"].sum())
-    assert np.isfinite(out.to_numpy(dtype=float)).all()
-
-
-def test_segment_summary_rejects_unknown_clients():
-    s = make_summary([1, 2], [1, 1], [1.0, 2.0])
-    with pytest.raises(ValidationError, match="1 segmented client"):
-        segment_summary(pd.Series(["A", "B", "A"], index=["c00", "c01", "x"]), s)
 
 
 def test_map_for_another_scale_is_refused():
@@ -175,6 +130,13 @@ def test_map_for_another_scale_is_refused():
     with pytest.raises(
         ValidationError, match=r"1\.\.3 scale but the segment map is written for bins=5"
     ):
-        rfm_segments(scores)
+        rfm_segments(scores, bins=3)
     three = {"bins": 3, "rules": [{"name": "Top", "r": [3, 3]}]}
-    assert rfm_segments(scores, segment_map=three).value_counts()["Top"] == 3
+    assert rfm_segments(scores, bins=3, segment_map=three).value_counts()["Top"] == 3
+    # 1-5 scores declared as 1-3 are refused: a score above bins raises
+    five = rfm_scores(s)
+    assert five["R"].max() == 5
+    with pytest.raises(ValidationError, match=r"column 'R' has 3 value\(s\) outside 1..3"):
+        rfm_segments(five, bins=3, segment_map=three)
+    with pytest.raises(ValidationError, match="bins must be an integer >= 2"):
+        rfm_segments(scores, bins=1)

@@ -100,7 +100,8 @@ def test_relation_rules_hand_cases():
 def test_relation_rules_validation():
     with pytest.raises(ValidationError, match="lost_days"):
         RelationRules(inactive_days=400, lost_days=365)
-    with pytest.raises(ValidationError, match="missing required column 'first_purchase'"):
+    expected = r"summary: missing required column\(s\) \['first_purchase'\]"
+    with pytest.raises(ValidationError, match=expected):
         relation_to_firm(_summary().drop(columns="first_purchase"), observation_end=END)
 
 

@@ -12,6 +12,7 @@ from clientalytics.managers.redistribution import RedistributionResult, redistri
 from clientalytics.managers.scorecard import manager_scorecard
 from clientalytics.managers.workload import client_workload
 from clientalytics.plotting.managers import plot_redistribution, plot_scorecard
+from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -51,15 +52,6 @@ _CARD_COLUMNS = [
     "csat_mean",
     "nps",
 ]
-
-
-def _clv(context: dict[str, object]) -> pd.Series | None:
-    clv = context.get("clv")
-    if isinstance(clv, pd.Series):
-        return clv
-    if isinstance(clv, pd.DataFrame) and "clv" in clv.columns:
-        return clv["clv"]
-    return None
 
 
 def _client_values(base: ClientBase, clv: pd.Series | None) -> pd.Series:
@@ -108,38 +100,35 @@ def _redistribute(base: ClientBase, clv: pd.Series | None) -> tuple[Redistributi
     raise ValidationError(" ".join(notes))
 
 
-def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Report manager scorecards for the last quarter and a redistribution proposal.
 
     Parameters
     ----------
     base : ClientBase
         The company.
-    context : dict
-        Shared report context. ``context["clv"]`` (a client_id -> CLV Series or a
-        frame with a ``clv`` column) is used for portfolio value when present;
-        margin is used otherwise. Stores the scorecard as ``context["scorecard"]``
-        and the redistribution as ``context["redistribution"]``.
+    inputs : ReportInputs
+        Shared inputs: the lifetime values (``inputs.clv``) give portfolio value;
+        margin is used without them.
 
     Returns
     -------
     ReportSection
     """
     section = ReportSection(title="Managers: scorecards and portfolios", key="managers")
-    if base.managers.empty or "manager_id" not in base.clients.columns:
+    if base.managers.empty:
         section.blocks.append(paragraph("No managers table: scorecards are not available."))
         return section
-    clv = _clv(context)
+    clv = inputs.clv["clv"] if inputs.clv is not None else None
     card = manager_scorecard(
         base.transactions,
         base.clients,
-        freq="Q",
+        time_unit="Q",
         observation_end=base.observation_end,
         requests=base.requests,
         surveys=base.surveys,
         clv=clv,
     )
-    context["scorecard"] = card
     last = card["period"].max()
     latest = card[card["period"] == last].sort_values("portfolio_value", ascending=False)
     basis = "sum of client CLV" if clv is not None else "quarter's margin"
@@ -162,7 +151,6 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     except ValidationError as exc:
         section.blocks.append(paragraph(f"No feasible redistribution: {exc}"))
         return section
-    context["redistribution"] = result
     section.blocks.append(
         paragraph(
             f"{note} The optimiser (mixed-integer program) proposes {result.n_moves} move(s) "

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ConvergenceError, ValidationError
-from clientalytics.marketing.company import (
-    analyse_marketing,
-    market_model_from_history,
-    value_groups,
-)
+from clientalytics.marketing.analysis import analyse_marketing
+from clientalytics.marketing.calibration import market_model_from_history, value_groups
 from clientalytics.marketing.strategies import compare_strategies, strategy_plans
 from clientalytics.plotting.marketing import (
     plot_metrics_by_segment,
     plot_nmc_waterfall,
     plot_strategy_comparison,
 )
+from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -46,30 +43,25 @@ METRIC_COLUMNS = [
 ]
 
 
-def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Report NMC, marketing ROS and ROI, loss-making clients and the three strategies.
 
     Parameters
     ----------
     base : ClientBase
         The company.
-    context : dict
-        Shared report context. A client_id -> label Series in
-        ``context["segments"]`` is used for the breakdown by segment; otherwise
-        clients are split into valuable and low-value by margin. Stores the
-        analysis as ``context["marketing"]`` and the strategy table as
-        ``context["strategies"]``.
+    inputs : ReportInputs
+        Shared inputs: the RFM segments (``inputs.segments``) give the breakdown
+        by segment; without them clients are split into valuable and low-value by
+        margin.
 
     Returns
     -------
     ReportSection
     """
-    segments = context.get("segments")
     groups = value_groups(base.transactions)
-    if not isinstance(segments, pd.Series):
-        segments = groups
+    segments = inputs.segments if inputs.segments is not None else groups
     analysis = analyse_marketing(base, segments=segments)
-    context["marketing"] = analysis
     section = ReportSection(title="Marketing economics", key="marketing")
     total = analysis.metrics.loc["total"]
     ros = number_text(total["marketing_ros"], ".1%", NO_SALES)
@@ -126,7 +118,6 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         section.blocks.append(paragraph(f"The strategy comparison could not be computed: {err}"))
         section.summary = [f"NMC {total['nmc']:,.0f}; ROI {roi}"]
         return section
-    context["strategies"] = comparison
     section.blocks.append(
         paragraph(
             f"Response curves calibrated from {len(market.history):,} quarterly points; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 from clientalytics.clientbase import ClientBase
+from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -13,29 +14,26 @@ from clientalytics.report.model import (
     paragraph,
     table_to_html,
 )
-from clientalytics.summary import summarize
 
 #: Why a total can be undefined: a sum of finite amounts beyond the float range.
 TOO_LARGE = "the total exceeds the range of floating-point numbers"
 
 
-def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Describe the tables, what validation rejected, and each client's purchase summary.
 
     Parameters
     ----------
     base : ClientBase
         The company.
-    context : dict
-        Shared report context; this section stores the daily summary as
-        ``context["summary"]``.
+    inputs : ReportInputs
+        Shared inputs; this section shows ``inputs.summary``.
 
     Returns
     -------
     ReportSection
     """
-    summary = summarize(base.transactions, observation_end=base.observation_end, time_unit="D")
-    context["summary"] = summary
+    summary = inputs.summary
     tx = base.transactions
     counts = base.row_counts
     rejected = int(counts["rejected"].sum())
@@ -67,9 +65,8 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     section.blocks.append(figure_to_html(fig, alt="Revenue by month"))
     section.blocks.append(heading("Per-client summary (top 20 by revenue)"))
     top = summary.sort_values(["total_revenue"], ascending=False).head(20)
-    names = base.clients.set_index("client_id")["name"] if "name" in base.clients else None
-    if names is not None:
-        top = top.join(names.rename("client_name"), how="left")
+    names = base.clients.set_index("client_id")["name"]
+    top = top.join(names.rename("client_name"), how="left")
     section.blocks.append(table_to_html(top, max_rows=20))
     stats = (
         summary[

@@ -26,6 +26,7 @@ from clientalytics.plotting.retention import (
     plot_retention_over_time,
     plot_survival_curves,
 )
+from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -63,11 +64,13 @@ UNDEFINED = {
 def _coefficients(base: ClientBase, section: ReportSection) -> pd.DataFrame:
     coefs = retention_coefficients(
         base.transactions,
-        freq="Q",
+        time_unit="Q",
         activity_window=ACTIVITY_WINDOW,
         observation_end=base.observation_end,
     )
-    renewal = contract_renewal_rate(base.contracts, freq="Q", observation_end=base.observation_end)
+    renewal = contract_renewal_rate(
+        base.contracts, time_unit="Q", observation_end=base.observation_end
+    )
     shown = coefs.merge(renewal[["period", "renewal_rate"]], on="period", how="left").set_index(
         "period"
     )
@@ -108,13 +111,12 @@ def _coefficients(base: ClientBase, section: ReportSection) -> pd.DataFrame:
     return coefs
 
 
-def _segments(base: ClientBase, context: dict[str, object], section: ReportSection) -> None:
-    segments = context.get("segments")
-    if not isinstance(segments, pd.Series):
+def _segments(base: ClientBase, segments: pd.Series | None, section: ReportSection) -> None:
+    if segments is None:
         return
     by_segment = retention_coefficients(
         base.transactions,
-        freq="Y",
+        time_unit="Y",
         activity_window=ACTIVITY_WINDOW,
         clients=segments,
         observation_end=base.observation_end,
@@ -136,7 +138,7 @@ def _segments(base: ClientBase, context: dict[str, object], section: ReportSecti
 
 
 def _cohorts_and_survival(base: ClientBase, section: ReportSection) -> list[str]:
-    cohorts = cohort_table(base.transactions, freq="Q", observation_end=base.observation_end)
+    cohorts = cohort_table(base.transactions, time_unit="Q", observation_end=base.observation_end)
     fig, ax = plt.subplots(figsize=(8, 4))
     plot_cohort_heatmap(
         cohort_matrix(cohorts), ax=ax, title="Share of each quarterly cohort buying"
@@ -174,15 +176,10 @@ def _cohorts_and_survival(base: ClientBase, section: ReportSection) -> list[str]
     return lines
 
 
-def _clv(context: dict[str, object], index: pd.Index) -> pd.Series | None:
-    clv = context.get("clv")
-    if isinstance(clv, pd.DataFrame) and "clv" in clv.columns:
-        values = clv["clv"]
-    elif isinstance(clv, pd.Series):
-        values = clv
-    else:
+def _clv(clv: pd.DataFrame | None, index: pd.Index) -> pd.Series | None:
+    if clv is None:
         return None
-    values = values.copy()
+    values = clv["clv"].copy()
     values.index = values.index.astype(str)
     if index.difference(values.index).size:
         return None
@@ -200,7 +197,7 @@ def _check_classes(y: pd.Series, folds: int, what: str) -> None:
         )
 
 
-def _churn(base: ClientBase, context: dict[str, object], section: ReportSection) -> list[str]:
+def _churn(base: ClientBase, clv: pd.DataFrame | None, section: ReportSection) -> list[str]:
     section.blocks.append(heading(f"Churn forecast: no order in the next {HORIZON} months"))
     try:
         train, test = temporal_cutoffs(
@@ -237,9 +234,8 @@ def _churn(base: ClientBase, context: dict[str, object], section: ReportSection)
 
     final = ChurnModel(random_state=0).fit(X, y)
     current = churn_features(base, cutoff=base.observation_end)
-    value = _clv(context, current.index)
+    value = _clv(clv, current.index)
     risk = churn_risk_list(final, current, value=value, top_reasons=3)
-    context["churn_risk"] = risk
     what = "CLV" if value is not None else "margin per year so far"
     section.blocks.append(heading("Churn-risk list: most value at risk"))
     section.blocks.append(
@@ -257,18 +253,17 @@ def _churn(base: ClientBase, context: dict[str, object], section: ReportSection)
     ]
 
 
-def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Retention coefficients, cohorts, lifetime survival and the churn-risk list.
 
     Parameters
     ----------
     base : ClientBase
         The company.
-    context : dict
-        Shared report context. Reads ``context["segments"]`` (client id ->
-        segment Series) for a retention table by segment and ``context["clv"]``
-        (frame with a ``clv`` column, or a Series) as the value of each client
-        in the risk list. Stores the risk list as ``context["churn_risk"]``.
+    inputs : ReportInputs
+        Shared inputs: the RFM segments (``inputs.segments``) give a retention
+        table by segment, and the lifetime values (``inputs.clv``) the value of
+        each client in the risk list (margin per year so far without them).
 
     Returns
     -------
@@ -276,9 +271,9 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     """
     section = ReportSection(title="Retention and churn", key="retention")
     coefs = _coefficients(base, section)
-    _segments(base, context, section)
+    _segments(base, inputs.segments, section)
     summary = _cohorts_and_survival(base, section)
-    summary += _churn(base, context, section)
+    summary += _churn(base, inputs.clv, section)
     if coefs.empty:
         section.summary = ["retention: no complete quarter with active clients yet", *summary]
         return section

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
-
 import matplotlib.pyplot as plt
-import pandas as pd
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ValidationError
@@ -18,6 +15,7 @@ from clientalytics.plotting.segmentation import (
     plot_segments,
 )
 from clientalytics.ranking import rank_golden_clients
+from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -32,12 +30,9 @@ from clientalytics.segmentation import (
     customer_pyramid,
     pyramid_summary,
     relation_to_firm,
-    rfm_scores,
-    rfm_segments,
     segment_summary,
     xyz_classes,
 )
-from clientalytics.summary import summarize
 
 #: XYZ limits used in the report. A client's monthly freight revenue is far lumpier
 #: than the stock demand the classic 10 % / 25 % limits were made for; with those
@@ -45,57 +40,39 @@ from clientalytics.summary import summarize
 REPORT_XYZ_THRESHOLDS = (1.0, 2.0)
 
 
-def _clv_frame(context: dict[str, object]) -> pd.DataFrame | None:
-    clv = context.get("clv")
-    if isinstance(clv, pd.DataFrame) and "clv" in clv.columns:
-        frame = clv.copy()
-        frame.index = frame.index.astype(str)
-        return frame
-    return None
-
-
-def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Segment the client base and rank the golden clients.
 
     Parameters
     ----------
     base : ClientBase
         The company.
-    context : dict
-        Shared report context. Reads ``context["summary"]`` (daily summary) and
-        ``context["clv"]`` (DataFrame indexed by client id with a ``clv`` column and
-        optionally ``p_alive``) when present. Stores ``context["rfm"]`` (RFM
-        scores), ``context["segments"]`` (client id -> segment Series),
-        ``context["relation"]`` and ``context["golden"]`` (the ranking table).
+    inputs : ReportInputs
+        Shared inputs: the daily summary, the RFM scores and segments, and the
+        lifetime values (``clv`` and ``probability_alive``, the outlook of the
+        golden-client ranking) when they cover every client.
 
     Returns
     -------
     ReportSection
     """
     end = base.observation_end
-    summary = context.get("summary")
-    if not isinstance(summary, pd.DataFrame):
-        summary = summarize(base.transactions, observation_end=end, time_unit="D")
-        context["summary"] = summary
-    clv = _clv_frame(context)
+    summary = inputs.summary
+    scores, segments = inputs.rfm, inputs.segments
+    if scores is None or segments is None:
+        raise inputs.rfm_error or ValidationError("no RFM scores were computed")
+    clv = inputs.clv
     section = ReportSection(title="Segmentation and golden clients", key="segmentation")
     if clv is not None:
         uncovered = summary.index.difference(clv.index)
-        if len(uncovered) or not clv.loc[summary.index, "clv"].notna().all():
+        if len(uncovered) or not clv.reindex(summary.index)["clv"].notna().all():
             section.blocks.append(
                 paragraph(
-                    f"Note: the lifetime values from an earlier section miss "
-                    f"{len(uncovered):,} client(s) or hold missing values; they are not used here."
+                    f"Note: the lifetime values miss {len(uncovered):,} client(s) or hold "
+                    "missing values; they are not used here."
                 )
             )
             clv = None
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        scores = rfm_scores(summary)
-    segments = rfm_segments(scores)
-    context["rfm"] = scores
-    context["segments"] = segments
     profile = segment_summary(segments, summary, clv=clv)
     section.blocks.append(heading("RFM segments"))
     section.blocks.append(
@@ -105,8 +82,8 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
             "matching rule of the R x F segment map."
         )
     )
-    for warning in caught:
-        section.blocks.append(paragraph(f"Note: {warning.message}"))
+    for note in inputs.rfm_notes:
+        section.blocks.append(paragraph(f"Note: {note}"))
     section.blocks.append(table_to_html(profile, max_rows=20))
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.5))
     plot_segments(profile, ax=axes[0])
@@ -121,7 +98,6 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
         requests=base.requests,
         touchpoints=base.touchpoints,
     )
-    context["relation"] = relation
     counts = relation["relation"].value_counts(sort=False).rename("clients").to_frame()
     counts["share"] = counts["clients"] / float(len(relation))
     section.blocks.append(heading("Relation to the firm"))
@@ -150,7 +126,7 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     abc = abc_classes(summary, by="total_revenue")
     xyz = xyz_classes(
         base.transactions,
-        period="M",
+        time_unit="M",
         since="first_purchase",
         observation_end=end,
         thresholds=REPORT_XYZ_THRESHOLDS,
@@ -178,19 +154,16 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     plot_pyramid(pyramid, ax=ax)
     section.blocks.append(figure_to_html(fig, alt="Customer pyramid"))
 
-    outlook = clv["p_alive"] if clv is not None and "p_alive" in clv.columns else None
     ranking = rank_golden_clients(
         base.transactions,
         clv=clv.reindex(summary.index) if clv is not None else None,
-        outlook=outlook.reindex(summary.index) if outlook is not None else None,
+        outlook=clv["probability_alive"].reindex(summary.index) if clv is not None else None,
         contracts=base.contracts,
         observation_end=end,
     )
-    context["golden"] = ranking.table
     top = ranking.table.head(20)
-    if "name" in base.clients.columns:
-        names = base.clients.set_index("client_id")["name"]
-        top = top.join(names.rename("client_name"), how="left")
+    names = base.clients.set_index("client_id")["name"]
+    top = top.join(names.rename("client_name"), how="left")
     section.blocks.append(heading("Golden clients (top 20 with each criterion's contribution)"))
     section.blocks.append(paragraph(ranking.describe()))
     section.blocks.append(table_to_html(top, max_rows=20))

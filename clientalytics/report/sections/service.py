@@ -18,13 +18,13 @@ from clientalytics.engagement.contracts_registry import (
     renewal_pipeline,
 )
 from clientalytics.engagement.lifecycle import lifecycle_stages, stage_counts
-from clientalytics.engagement.seekers import relationship_seekers
 from clientalytics.engagement.requests import request_kpis, request_times
 from clientalytics.engagement.satisfaction import (
     expectation_gaps,
     satisfaction_retention,
     satisfaction_summary,
 )
+from clientalytics.engagement.seekers import relationship_seekers
 from clientalytics.engagement.word_of_mouth import word_of_mouth_reach
 from clientalytics.exceptions import ValidationError
 from clientalytics.plotting.engagement import (
@@ -33,6 +33,7 @@ from clientalytics.plotting.engagement import (
     plot_renewal_pipeline,
     plot_request_times,
 )
+from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -86,15 +87,14 @@ def _contracts(base: ClientBase, section: ReportSection) -> None:
         section.blocks.append(table_to_html(anomalies, max_rows=20, index=False))
 
 
-def _satisfaction(base: ClientBase, context: dict[str, object], section: ReportSection) -> None:
+def _satisfaction(base: ClientBase, segments: pd.Series | None, section: ReportSection) -> None:
     section.blocks.append(heading("Satisfaction"))
     if base.surveys.empty:
         section.blocks.append(paragraph("No survey responses recorded."))
         return
-    segments = context.get("segments")
     clients = base.clients
     by = "manager_id"
-    if isinstance(segments, pd.Series):
+    if segments is not None:
         labels = segments.copy()
         labels.index = labels.index.astype(str)
         clients = clients.assign(
@@ -131,7 +131,7 @@ def _satisfaction(base: ClientBase, context: dict[str, object], section: ReportS
             paragraph("Share of respondents ordering again within a year, by NPS group:")
         )
         section.blocks.append(table_to_html(link.round(3), index=False))
-    reach = word_of_mouth_reach(base.surveys, freq="Q")
+    reach = word_of_mouth_reach(base.surveys, time_unit="Q")
     section.blocks.append(
         paragraph(
             "Word of mouth (unhappy clients tell about 10 people, happy ones 2.5): net reach "
@@ -178,17 +178,16 @@ def _engagement(base: ClientBase, section: ReportSection) -> None:
     section.blocks.append(table_to_html(seekers.round(2), index=False))
 
 
-def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection:
+def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Report request KPIs, the contract registry, lifecycle, satisfaction and engagement.
 
     Parameters
     ----------
     base : ClientBase
         The company.
-    context : dict
-        Shared report context. A client_id -> label Series in
-        ``context["segments"]`` groups satisfaction by segment (by manager
-        otherwise). Stores the lifecycle stages as ``context["lifecycle"]``.
+    inputs : ReportInputs
+        Shared inputs: the RFM segments (``inputs.segments``) group satisfaction
+        by segment (by manager without them).
 
     Returns
     -------
@@ -201,10 +200,9 @@ def build_section(base: ClientBase, context: dict[str, object]) -> ReportSection
     stages = lifecycle_stages(
         base.transactions, observation_end=base.observation_end, clients=base.clients
     )
-    context["lifecycle"] = stages
     counts = stage_counts(stages)
     section.blocks.append(table_to_html(counts.round(3)))
-    _satisfaction(base, context, section)
+    _satisfaction(base, inputs.segments, section)
     _engagement(base, section)
     section.summary = [
         "lifecycle: " + ", ".join(f"{k} {v}" for k, v in counts["n_clients"].items()),

@@ -1,0 +1,213 @@
+"""What the report's sections share, computed once before any section is built.
+
+:func:`report_inputs` summarises the client base, values every client (BG/NBD and
+Gamma-Gamma) and scores and names the RFM segments. Every section reads the same
+:class:`ReportInputs` and none writes to it, so the sections can be built in any
+order, or one at a time, with the same result.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import pandas as pd
+
+from clientalytics.clientbase import ClientBase
+from clientalytics.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
+from clientalytics.exceptions import (
+    ClientalyticsError,
+    ConvergenceError,
+    DataQualityWarning,
+    ValidationError,
+)
+from clientalytics.periods import TimeUnit
+from clientalytics.segmentation import rfm_scores, rfm_segments
+from clientalytics.summary import summarize
+
+#: Unit of ``recency`` and ``T`` in the report's client summary.
+REPORT_TIME_UNIT: TimeUnit = "D"
+#: Valuation horizon of the report, in months.
+HORIZON_MONTHS = 12
+#: Annual discount rate of the report's lifetime values.
+ANNUAL_DISCOUNT_RATE = 0.10
+#: Score scale of the report's RFM segments (the default 1-5 segment map).
+RFM_BINS = 5
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """Lifetime value of every client and the models it comes from.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        :func:`~clientalytics.clv.customer_lifetime_value` output, indexed by client
+        id (text): ``expected_purchases``, ``probability_alive``,
+        ``expected_value_per_purchase``, ``margin_rate`` and ``clv``.
+    purchase_model : BetaGeoModel
+        The fitted BG/NBD model.
+    spend_note : str
+        How the value per purchase was obtained (Gamma-Gamma parameters, or the
+        observed means when that model could not be fitted).
+    excluded : pandas.DataFrame
+        Repeat buyers left out of the spend model and valued at 0, with the reason.
+    """
+
+    table: pd.DataFrame
+    purchase_model: BetaGeoModel
+    spend_note: str
+    excluded: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """The analyses several sections read, computed once by :func:`report_inputs`.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame
+        Per-client summary (:func:`~clientalytics.summary.summarize`) in ``time_unit``.
+    valuation : Valuation or None
+        Lifetime values; ``None`` when the data cannot support them (see
+        ``valuation_error``).
+    rfm : pandas.DataFrame or None
+        RFM scores (:func:`~clientalytics.segmentation.rfm_scores`) on a
+        1..``rfm_bins`` scale; ``None`` when they cannot be computed (see
+        ``rfm_error``).
+    segments : pandas.Series or None
+        RFM segment of every client with an order, indexed by client id.
+    rfm_notes : tuple of str
+        Warnings raised while scoring (e.g. fewer distinct scores than bins).
+    valuation_error, rfm_error : ClientalyticsError or None
+        Why ``valuation`` or ``rfm`` and ``segments`` are missing.
+    time_unit : {"D", "W", "M"}
+        Unit of ``recency`` and ``T`` in ``summary``.
+    horizon_months : int
+        Valuation horizon of ``valuation``.
+    annual_discount_rate : float
+        Discount rate of ``valuation``.
+    rfm_bins : int
+        Score scale of ``rfm``.
+    """
+
+    summary: pd.DataFrame
+    valuation: Valuation | None
+    rfm: pd.DataFrame | None
+    segments: pd.Series | None
+    rfm_notes: tuple[str, ...] = ()
+    valuation_error: ClientalyticsError | None = None
+    rfm_error: ClientalyticsError | None = None
+    time_unit: TimeUnit = REPORT_TIME_UNIT
+    horizon_months: int = HORIZON_MONTHS
+    annual_discount_rate: float = ANNUAL_DISCOUNT_RATE
+    rfm_bins: int = RFM_BINS
+
+    @property
+    def clv(self) -> pd.DataFrame | None:
+        """The lifetime-value table of ``valuation``, or ``None`` without one."""
+        return None if self.valuation is None else self.valuation.table
+
+
+def _transaction_model(summary: pd.DataFrame, time_unit: TimeUnit) -> BetaGeoModel:
+    """BG/NBD, with a small penalty when the plain fit fails or its forecasts are not finite."""
+    try:
+        model = BetaGeoModel().fit(summary, time_unit=time_unit)
+        model.expected_purchases(summary, t=float(summary["T"].max()))
+        return model
+    except ConvergenceError:
+        return BetaGeoModel(penalizer_coef=0.001).fit(summary, time_unit=time_unit)
+
+
+def _value_per_purchase(
+    summary: pd.DataFrame,
+) -> tuple[GammaGammaModel | pd.Series, str, pd.DataFrame]:
+    """Gamma-Gamma on repeat buyers with positive mean revenue, else observed means.
+
+    Also returns the repeat buyers left out of the spend model, with the reason.
+    """
+    try:
+        with warnings.catch_warnings():
+            # The clients left out are listed in the CLV section from ``excluded_``.
+            warnings.simplefilter("ignore", DataQualityWarning)
+            model = GammaGammaModel(non_positive="exclude").fit(summary)
+    except (ConvergenceError, ValidationError) as err:
+        observed = summary["total_revenue"] / (summary["frequency"] + 1)
+        floored = observed < 0
+        excluded = pd.DataFrame(
+            {
+                "frequency": summary.loc[floored, "frequency"],
+                "monetary_value": summary.loc[floored, "monetary_value"],
+                "reason": "revenue net of credit notes is negative: valued at 0 per purchase",
+            }
+        )
+        return observed.clip(lower=0.0), f"observed mean revenue per purchase ({err})", excluded
+    note = (
+        f"Gamma-Gamma p={model.params_['p']:.3g}, q={model.params_['q']:.3g}, "
+        f"gamma={model.params_['gamma']:.4g}; correlation of frequency and revenue per "
+        f"purchase {model.frequency_spend_correlation_:.2f}"
+    )
+    return model, note, model.excluded_
+
+
+def _valuation(summary: pd.DataFrame) -> Valuation:
+    purchases = _transaction_model(summary, REPORT_TIME_UNIT)
+    spend, spend_note, excluded = _value_per_purchase(summary)
+    table = customer_lifetime_value(
+        purchases,
+        spend,
+        summary,
+        horizon_months=HORIZON_MONTHS,
+        annual_discount_rate=ANNUAL_DISCOUNT_RATE,
+    )
+    table.index = table.index.astype(str)
+    return Valuation(table, purchases, spend_note, excluded)
+
+
+def report_inputs(base: ClientBase) -> ReportInputs:
+    """Compute the analyses the report's sections share.
+
+    Parameters
+    ----------
+    base : ClientBase
+        The company, with at least one kept transaction.
+
+    Returns
+    -------
+    ReportInputs
+        A failure of the valuation or of the RFM scoring is kept in
+        ``valuation_error`` / ``rfm_error`` for the section that shows it; the other
+        sections then go without that input.
+    """
+    summary = summarize(
+        base.transactions, observation_end=base.observation_end, time_unit=REPORT_TIME_UNIT
+    )
+    valuation: Valuation | None = None
+    valuation_error: ClientalyticsError | None = None
+    try:
+        valuation = _valuation(summary)
+    except ClientalyticsError as err:
+        valuation_error = err
+    rfm: pd.DataFrame | None = None
+    segments: pd.Series | None = None
+    rfm_error: ClientalyticsError | None = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            rfm = rfm_scores(summary, bins=RFM_BINS)
+        except ClientalyticsError as err:
+            rfm_error = err
+    if rfm is not None:
+        try:
+            segments = rfm_segments(rfm, bins=RFM_BINS)
+        except ClientalyticsError as err:
+            rfm, rfm_error = None, err
+    return ReportInputs(
+        summary=summary,
+        valuation=valuation,
+        rfm=rfm,
+        segments=segments,
+        rfm_notes=tuple(str(warning.message) for warning in caught),
+        valuation_error=valuation_error,
+        rfm_error=rfm_error,
+    )

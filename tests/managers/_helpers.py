@@ -1,0 +1,11 @@
+"""Helpers shared by the managers tests."""
+
+import pandas as pd
+
+
+def tx_frame(rows):
+    """Transactions from ``(client_id, date, revenue, variable_cost)`` rows, with ids."""
+    frame = pd.DataFrame(rows, columns=["client_id", "date", "revenue", "variable_cost"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["transaction_id"] = [f"t{i}" for i in range(len(frame))]
+    return frame
