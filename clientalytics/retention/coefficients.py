@@ -39,7 +39,6 @@ from clientalytics.retention.activity import (
     active_state,
     attach_group,
     client_months,
-    client_periods,
     group_map,
     resolve_end_month,
 )
@@ -185,14 +184,12 @@ def retention_coefficients(
     at_start = at_end.with_columns((nw.col("period") + 1).alias("period"))
     retained = at_end.join(at_start.select("client_id", "period"), on=["client_id", "period"])
 
+    # The monthly table is needed for the activity states anyway: rolling it up to
+    # periods is cheaper than a second pass over the transactions.
     per_period = attach_group(
-        client_periods(
-            lazy,
-            time_unit=time_unit,
-            client_col=client_col,
-            date_col=date_col,
-            revenue_col=revenue_col,
-        ),
+        monthly.with_columns((nw.col("month") // k).alias("period"))
+        .group_by("client_id", "period")
+        .agg(nw.col("revenue").sum(), nw.col("n_orders").sum()),
         groups,
     )
     first = (
