@@ -30,6 +30,7 @@ from clientalytics.churn._estimator import (
 )
 from clientalytics.clv.beta_geo import BetaGeoModel
 from clientalytics.exceptions import ConvergenceError, ValidationError
+from clientalytics.schema import require
 
 
 class RecencyBaseline(ClassifierMixin, BaseEstimator):
@@ -149,10 +150,12 @@ def btyd_churn_probability(
             )
         alive = p_alive.reindex(features.index).to_numpy(dtype=float)
     else:
-        cols = ["frequency", "recency", "tenure_days"]
-        absent = [c for c in cols if c not in features.columns]
-        if absent:
-            raise ValidationError(f"features: missing column(s) {absent}")
+        require(
+            features,
+            "churn_features",
+            ["frequency", "recency", "tenure_days"],
+            hint="pass the churn_features output",
+        )
         freq = features["frequency"].to_numpy(dtype=float)
         rec = features["recency"].to_numpy(dtype=float) / time_scale
         age = features["tenure_days"].to_numpy(dtype=float) / time_scale

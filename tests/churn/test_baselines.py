@@ -98,3 +98,12 @@ def test_btyd_baseline_is_pluggable(sample):
     assert set(np.round(scored.unique(), 6)) <= {0.1, 0.5}
     with pytest.raises(ValidationError, match="missing"):
         btyd_churn_probability(X, p_alive=given.iloc[:5])
+
+
+def test_btyd_baseline_names_the_feature_columns_it_lacks():
+    lacking = pd.DataFrame({"frequency": [1.0, 2.0]}, index=["a", "b"])
+    with pytest.raises(
+        ValidationError,
+        match=r"churn_features: missing required column\(s\) \['recency', 'tenure_days'\]",
+    ):
+        btyd_churn_probability(lacking)
