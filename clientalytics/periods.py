@@ -120,7 +120,8 @@ def period_start(index: int | pd.Series, time_unit: TimeUnit) -> Any:
     """First day of the period with the given index (inverse of :func:`period_index`).
 
     A single index gives a :class:`pandas.Timestamp`, a Series of indexes a Series
-    of ``datetime64[ns]`` values (midnight of the first day).
+    of ``datetime64`` values (midnight of the first day, at the resolution pandas
+    gives: nanoseconds on pandas 2, microseconds on pandas 3).
     """
     if time_unit in CALENDAR_TIME_UNITS:
         months = int(MONTHS_PER_PERIOD[time_unit])
