@@ -8,7 +8,7 @@ from clientalytics.engagement import (
     contact_loyalty_panel,
 )
 from clientalytics.exceptions import NotFittedError, ValidationError
-from tests.engagement._helpers import tx_frame
+from tests._helpers import tx_frame
 
 
 def test_contact_panel_and_bands():

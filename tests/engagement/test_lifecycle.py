@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from clientalytics.engagement import lifecycle_stages, stage_counts
-from tests.engagement._helpers import tx_frame
+from tests._helpers import tx_frame
 
 
 def test_lifecycle_rules():

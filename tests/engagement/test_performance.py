@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from clientalytics.engagement import typology_performance
-from tests.engagement._helpers import tx_frame
+from tests._helpers import tx_frame
 
 
 def test_typology_performance():

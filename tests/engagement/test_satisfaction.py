@@ -8,7 +8,7 @@ from clientalytics.engagement import (
     satisfaction_summary,
 )
 from clientalytics.exceptions import ValidationError
-from tests.engagement._helpers import tx_frame
+from tests._helpers import tx_frame
 
 
 def test_nps_definition():

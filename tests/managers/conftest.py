@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from tests.managers._helpers import tx_frame
+from tests._helpers import tx_frame
 
 
 @pytest.fixture
