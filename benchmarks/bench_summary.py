@@ -2,8 +2,11 @@
 
 Both produce the per-client frequency / recency / T / monetary value table from raw
 transactions. ``summarize`` runs on a pandas frame, a Polars frame and a DuckDB
-table; lifetimes runs on the pandas frame (the only input it takes). Each path is
-timed in a fresh process (see bench_measure.py) on the same generated data.
+table; lifetimes runs on the pandas frame (the only input it takes); the
+hand-written DuckDB and Polars queries of bench_engines.py run on the DuckDB table
+and the Polars frame. Each path is timed in a fresh process (see bench_measure.py)
+on the same generated data, which also gives its peak memory; the paired time
+ratios against the hand-written queries come from bench_engines.py.
 """
 
 from __future__ import annotations
@@ -53,6 +56,14 @@ def bench(path: Path, *, n_rows: int, input_mb: float, units: list[str]) -> list
                     f"lifetimes {base['rows_out']}"
                 )
             rows.append(_row(f"summarize ({engine})", unit, n_rows, input_mb, got, base))
+        # The hand-written queries of bench_engines.py, in a fresh process each (memory).
+        for task, engine, label in (
+            ("bench_engines:run_duckdb_sql", "duckdb", "hand-written DuckDB SQL"),
+            ("bench_engines:run_polars_lazy", "polars", "hand-written Polars lazy"),
+        ):
+            got = measure(task, path, engine, options=options)
+            rows.append(_row(f"{label} ({engine})", unit, n_rows, input_mb, got, base))
+            rows[-1]["speedup_target"] = None
     return rows
 
 

@@ -30,6 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
+import bench_engines  # noqa: E402
 import bench_rfm  # noqa: E402
 import bench_summary  # noqa: E402
 from bench_measure import TX_COLUMNS  # noqa: E402
@@ -129,14 +130,24 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument("--rfm-clients", type=float, default=1e6)
     parser.add_argument("--units", nargs="+", default=["D", "W"])
     parser.add_argument("--quick", action="store_true", help="1M rows, RFM on 100k clients")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["summary", "rfm", "clv"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["summary", "engines", "rfm", "clv"]
+    )
     parser.add_argument("--output", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        default=["duckdb", "polars", "pandas"],
+        help="engines of the paired comparison with hand-written queries (add spark)",
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="alternating pairs per case")
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.rfm_clients = [1e6], 1e5
     sizes = [int(s) for s in args.sizes]
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
+    pairs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="clientalytics-bench-") as tmp:
         if "summary" not in args.skip:
             for size in sizes:
@@ -146,6 +157,20 @@ def main(argv: list[str] | None = None) -> str:
                 rows += bench_summary.bench(
                     path, n_rows=n_rows, input_mb=input_mb, units=args.units
                 )
+                if "engines" not in args.skip:
+                    print(f"engines: paired with hand-written queries, {n_rows:,} rows", flush=True)
+                    pairs += bench_engines.main(
+                        [
+                            "--data",
+                            str(path),
+                            "--units",
+                            *args.units,
+                            "--repeats",
+                            str(args.repeats),
+                            "--engines",
+                            *args.engines,
+                        ]
+                    )
                 path.unlink()
         if "rfm" not in args.skip:
             if bench_rfm.available():
@@ -162,7 +187,9 @@ def main(argv: list[str] | None = None) -> str:
     report = (
         "\n".join(f"- {key}: {value}" for key, value in info.items())
         + f"\n- total run time: {time.perf_counter() - started:.0f} s\n\n"
+        + f"- every path of these tables ran on pandas {md.version('pandas')}\n\n"
         + fmt_table(rows)
+        + ("\n" + bench_engines.fmt_pairs(pairs) if pairs else "")
     )
     print(report)
     if args.output:

@@ -27,6 +27,7 @@ from clientalytics.exceptions import DataQualityWarning as DataQualityWarning
 from clientalytics.exceptions import ModelAssumptionWarning as ModelAssumptionWarning
 from clientalytics.exceptions import NotFittedError as NotFittedError
 from clientalytics.exceptions import ValidationError as ValidationError
+from clientalytics.intake import inspect_folder as inspect_folder
 from clientalytics.records import Client as Client
 from clientalytics.records import ClientRequest as ClientRequest
 from clientalytics.records import Contract as Contract
@@ -49,20 +50,37 @@ from clientalytics.validation import ValidationResult as ValidationResult
 from clientalytics.validation import validate as validate
 
 if TYPE_CHECKING:
+    from clientalytics._engines.scoring import engine_scores as engine_scores
     from clientalytics.churn import ChurnModel as ChurnModel
     from clientalytics.churn import churn_features as churn_features
     from clientalytics.churn import churn_risk_list as churn_risk_list
     from clientalytics.churn import evaluate_churn as evaluate_churn
+    from clientalytics.clv import BetaDiscreteWeibullModel as BetaDiscreteWeibullModel
     from clientalytics.clv import BetaGeoBetaBinomModel as BetaGeoBetaBinomModel
+    from clientalytics.clv import BetaGeoCNBDModel as BetaGeoCNBDModel
     from clientalytics.clv import BetaGeoModel as BetaGeoModel
     from clientalytics.clv import GammaGammaModel as GammaGammaModel
+    from clientalytics.clv import GGompertzNBDModel as GGompertzNBDModel
+    from clientalytics.clv import (
+        IndividualShiftedBetaGeometricModel as IndividualShiftedBetaGeometricModel,
+    )
+    from clientalytics.clv import ModifiedBetaGeoCNBDModel as ModifiedBetaGeoCNBDModel
     from clientalytics.clv import ModifiedBetaGeoModel as ModifiedBetaGeoModel
+    from clientalytics.clv import NBDModel as NBDModel
     from clientalytics.clv import ParetoNBDModel as ParetoNBDModel
     from clientalytics.clv import ShiftedBetaGeometricModel as ShiftedBetaGeometricModel
     from clientalytics.clv import compare_models as compare_models
+    from clientalytics.clv import contract_lifetime_value as contract_lifetime_value
     from clientalytics.clv import customer_equity as customer_equity
     from clientalytics.clv import customer_lifetime_value as customer_lifetime_value
+    from clientalytics.clv import customer_value_draws as customer_value_draws
+    from clientalytics.clv import from_lifetimes as from_lifetimes
+    from clientalytics.clv import parameter_draws as parameter_draws
+    from clientalytics.clv import renewal_histories as renewal_histories
+    from clientalytics.clv import renewal_risk as renewal_risk
+    from clientalytics.clv import residual_lifetime_value as residual_lifetime_value
     from clientalytics.clv import simple_clv as simple_clv
+    from clientalytics.clv import to_lifetimes as to_lifetimes
     from clientalytics.clv import year_table_npv as year_table_npv
     from clientalytics.datasets import generate_company as generate_company
     from clientalytics.datasets import load_sample as load_sample

@@ -1,24 +1,18 @@
-"""A company's tables as a folder of ``<table>.csv`` / ``<table>.parquet`` files.
+"""A company's tables written as a folder of ``<table>.csv`` / ``<table>.parquet`` files.
 
-Reading is strict about what it cannot know: two files for one table, or a CSV
-header that names a column twice, raise
-:class:`~clientalytics.exceptions.ValidationError`; files that match no table are
-listed so the caller can say so. CSV cells are read as text, unchanged (a NUL byte
-inside a cell is kept whole, so that the validator rejects it), except for the formula escape
-that :func:`write_folder` adds on export and :func:`read_table_file` removes again.
+:func:`write_folder` writes them; CSV text cells that a spreadsheet would run as a
+formula get the escape of :func:`escape_formulas`, which :func:`unescape_formulas`
+(called by :mod:`clientalytics.reading`) removes again. Reading a folder of any
+exports is :mod:`clientalytics.intake`.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-
-from clientalytics.exceptions import ValidationError
 
 FileFormat = Literal["csv", "parquet"]
 
@@ -34,143 +28,6 @@ ESCAPE = "'"
 _NEEDS_ESCAPE = "[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_STARTS + ESCAPE)
 _NEEDS_ESCAPE += "]"
 _ESCAPED = ESCAPE + _NEEDS_ESCAPE
-
-
-@dataclass
-class FolderContents:
-    """What :func:`read_folder` found.
-
-    Attributes
-    ----------
-    frames : dict of str to pandas.DataFrame
-        The raw table of each file read, by table name.
-    sources : dict of str to Path
-        The file each table was read from.
-    unmatched : list of Path
-        Files of the folder that match no table name (hidden files excluded).
-    """
-
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
-    sources: dict[str, Path] = field(default_factory=dict)
-    unmatched: list[Path] = field(default_factory=list)
-
-
-def read_folder(folder: Path, tables: Sequence[str]) -> FolderContents:
-    """Read every ``<table>.csv`` or ``<table>.parquet`` file of ``folder``.
-
-    Parameters
-    ----------
-    folder : Path
-        The data folder.
-    tables : sequence of str
-        Known table names.
-
-    Returns
-    -------
-    FolderContents
-        Raw frames, the file read for each table, and the files that match no table.
-
-    Raises
-    ------
-    ValidationError
-        If ``folder`` is missing or not a folder, if a table has both a CSV and a
-        Parquet file, or if a file cannot be read.
-    """
-    if not folder.exists():
-        raise ValidationError(f"data folder {str(folder)!r} does not exist")
-    if not folder.is_dir():
-        raise ValidationError(f"data path {str(folder)!r} is a file, not a folder of table files")
-    found: dict[str, list[Path]] = {}
-    contents = FolderContents()
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        if path.suffix in SUFFIXES and path.stem in tables:
-            found.setdefault(path.stem, []).append(path)
-        else:
-            contents.unmatched.append(path)
-    for name in tables:
-        paths = found.get(name, [])
-        if len(paths) > 1:
-            listed = " and ".join(p.name for p in paths)
-            raise ValidationError(
-                f"data folder {str(folder)!r} holds table {name!r} twice ({listed}); "
-                "keep one file per table",
-                table=name,
-            )
-        if paths:
-            contents.frames[name] = read_table_file(paths[0], table=name)
-            contents.sources[name] = paths[0]
-    return contents
-
-
-def read_table_file(path: Path, *, table: str | None = None) -> pd.DataFrame:
-    """Read one table file: Parquet as stored, CSV as text.
-
-    Parameters
-    ----------
-    path : Path
-        A ``.csv`` or ``.parquet`` file.
-    table : str, optional
-        Table name, for error messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The raw table. CSV cells are strings (empty cells missing), with the
-        formula escape of :func:`escape_formulas` removed.
-
-    Raises
-    ------
-    ValidationError
-        If the file cannot be read or its header repeats a column name.
-    """
-    try:
-        if path.suffix == ".parquet":
-            return pd.read_parquet(path)
-        return _read_csv(path, table)
-    except ValidationError:
-        raise
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ValidationError(f"cannot read {str(path)!r}: {exc}", table=table) from exc
-    except Exception as exc:  # pyarrow raises its own error classes
-        raise ValidationError(
-            f"cannot read {str(path)!r}: {type(exc).__name__}: {exc}", table=table
-        ) from exc
-
-
-def _read_csv(path: Path, table: str | None) -> pd.DataFrame:
-    data = path.read_bytes()
-    # The C parser ends a cell at a NUL byte and drops the rest of it silently; the
-    # Python parser keeps the whole cell, so the row can be rejected with a reason.
-    engine: Literal["c", "python"] = "python" if b"\x00" in data else "c"
-    header = _parse_csv(data, engine, header_only=True)
-    names = [str(v) for v in header.iloc[0].tolist()] if len(header) else []
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ValidationError(
-            f"cannot read {str(path)!r}: column name(s) {repeated} appear more than once in "
-            "the header; keep one column per name",
-            table=table,
-            column=repeated[0],
-        )
-    frame = _parse_csv(data, engine, header_only=False)
-    if ESCAPE.encode() in data:
-        frame = unescape_formulas(frame)
-    return frame
-
-
-def _parse_csv(data: bytes, engine: Literal["c", "python"], *, header_only: bool) -> pd.DataFrame:
-    return pd.read_csv(
-        io.BytesIO(data),
-        header=None if header_only else "infer",
-        nrows=1 if header_only else None,
-        dtype=str,
-        keep_default_na=False,
-        na_values=[""],
-        encoding="utf-8-sig",
-        engine=engine,
-    )
 
 
 def _text_mask(values: pd.Series, pattern: str) -> pd.Series | None:

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "Coerced",
     "DateOptions",
+    "NumberFormat",
     "coerce_column",
     "coerce_value",
 ]
@@ -312,6 +313,83 @@ def parse_bool(s: pd.Series, column: Column) -> Coerced:
 
 # --------------------------------------------------------------------------- numbers
 
+#: Characters read as a "space" thousands separator: space, no-break space, narrow
+#: no-break space (Excel and 1C write all three).
+SPACES = " \u00a0\u202f"
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How the numbers of one text column are written.
+
+    Attributes
+    ----------
+    decimal : {".", ","}
+        Decimal separator.
+    thousands : str, optional
+        Thousands separator: ``" "`` (any of space, no-break space and narrow
+        no-break space), ``"'"``, ``","`` (with decimal ``"."``) or ``"."`` (with
+        decimal ``","``); None when the digits are not grouped.
+    """
+
+    decimal: str = "."
+    thousands: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.decimal not in (".", ","):
+            raise ValueError(f"decimal separator must be '.' or ',', got {self.decimal!r}")
+        if self.thousands is not None and (
+            self.thousands not in (" ", "'", ",", ".") or self.thousands == self.decimal
+        ):
+            raise ValueError(
+                f"thousands separator must be ' ', \"'\", ',' or '.' and differ from the decimal "
+                f"separator, got {self.thousands!r}"
+            )
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Regular expression of one number written in this format."""
+        dec = re.escape(self.decimal)
+        if self.thousands is None:
+            digits = r"\d+"
+        else:
+            sep = f"[{SPACES}]" if self.thousands == " " else re.escape(self.thousands)
+            digits = rf"\d{{1,3}}(?:{sep}\d{{3}})+|\d+"
+        return re.compile(rf"[+-]?(?:(?:{digits})(?:{dec}\d*)?|{dec}\d+)(?:[eE][+-]?\d+)?")
+
+    def describe(self) -> str:
+        """Describe the format in words, e.g. ``decimal ',', thousands ' '``."""
+        thousands = "none" if self.thousands is None else repr(self.thousands)
+        return f"decimal {self.decimal!r}, thousands {thousands}"
+
+    def to_plain(self, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rewrite text numbers as plain ``1234.5`` text.
+
+        Returns the rewritten text (None where missing) and the mask of present
+        cells that are not a number in this format. Each distinct value is read once.
+        """
+        codes, uniques = pd.factorize(pd.Series(text, dtype=object), use_na_sentinel=True)
+        pattern = self.pattern
+        drop = SPACES if self.thousands == " " else (self.thousands or "")
+        table: dict[int, str | None] = {ord(c): None for c in drop}
+        if self.decimal != ".":
+            table[ord(self.decimal)] = "."
+        plain = np.full(len(uniques) + 1, None, dtype=object)
+        misfit = np.zeros(len(uniques) + 1, dtype=bool)
+        for i, value in enumerate(uniques):
+            if not isinstance(value, str):
+                misfit[i] = True
+                continue
+            stripped = value.strip()
+            if not stripped:
+                continue
+            if pattern.fullmatch(stripped) is None:
+                misfit[i] = True
+            else:
+                plain[i] = stripped.translate(table)
+        index = np.where(codes >= 0, codes, len(uniques))
+        return plain[index], misfit[index]
+
 
 def _numbers_from_text(text: np.ndarray) -> np.ndarray:
     parsed = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce")
@@ -328,11 +406,27 @@ def _float_or_nan(value: object) -> float:
         return float("nan")
 
 
-def parse_number(s: pd.Series, column: Column) -> Coerced:
-    """Finite numbers or numeric text; ``int`` columns take whole numbers only."""
+def parse_number(
+    s: pd.Series, column: Column, number_format: NumberFormat | None = None
+) -> Coerced:
+    """Finite numbers or numeric text; ``int`` columns take whole numbers only.
+
+    Text is read as plain ``1234.5`` (``1.5e3``, a sign) unless ``number_format``
+    says how it is written; a text cell that does not fit that format is rejected
+    with the format in the reason.
+    """
     n = len(s)
     boolean = np.zeros(n, dtype=bool)
     bad_text = np.zeros(n, dtype=bool)
+    if number_format is not None and _all_text(s) and not pd.api.types.is_numeric_dtype(s.dtype):
+        raw = s.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+        plain, misfit = number_format.to_plain(raw)
+        out = parse_number(pd.Series(plain, index=s.index, dtype=object), column)
+        out.problems = [
+            (mask & ~misfit, why) for mask, why in out.problems if (mask & ~misfit).any()
+        ]
+        out.add(misfit, f"not a number written with {number_format.describe()}")
+        return out
     if pd.api.types.is_bool_dtype(s.dtype):
         missing = s.isna().to_numpy(dtype=bool)
         boolean = ~missing
@@ -686,7 +780,12 @@ def parse_datetime(
 
 
 def coerce_column(
-    s: pd.Series, column: Column, options: DateOptions | None = None, *, table: str = ""
+    s: pd.Series,
+    column: Column,
+    options: DateOptions | None = None,
+    *,
+    table: str = "",
+    number_format: NumberFormat | None = None,
 ) -> Coerced:
     """Read one column by the rule of its kind and check its contract.
 
@@ -700,6 +799,9 @@ def coerce_column(
         How to read dates and which day is today.
     table : str
         Table name, for error messages.
+    number_format : NumberFormat, optional
+        How the text numbers of a number column are written (plain ``1234.5`` by
+        default).
 
     Returns
     -------
@@ -720,7 +822,7 @@ def coerce_column(
     if column.kind == "datetime":
         return parse_datetime(s, column, options, table=table)
     if column.kind in ("float", "int"):
-        return parse_number(s, column)
+        return parse_number(s, column, number_format)
     return parse_bool(s, column)
 
 

@@ -12,15 +12,16 @@ Parquet files named after the tables.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from clientalytics._folder import FileFormat, read_folder, write_folder
-from clientalytics._parsing import DateOptions, parse_datetime
+from clientalytics._folder import FileFormat, write_folder
+from clientalytics._parsing import DateOptions, NumberFormat, parse_datetime
 from clientalytics.exceptions import DataQualityWarning, ValidationError
 from clientalytics.schema import SCHEMAS, Column
 from clientalytics.validation import (
@@ -72,6 +73,12 @@ _LAST_EVENT_TABLE = [name for name in TABLES if _EVENT_COLUMNS[name]][-1]
 _END_COLUMN = Column("observation_end", "datetime", "end of the observation window")
 
 DateFormat = str | Mapping[str, str] | None
+
+#: Columns of :attr:`ClientBase.merged_clients`.
+MERGED_COLUMNS = ["tax_id", "client_id", "merged_id", "row"]
+
+#: Tables whose ``client_id`` follows a merge of clients by tax id.
+_CLIENT_TABLES = ("contracts", "transactions", "touchpoints", "requests", "surveys")
 
 
 def _raw_ids(column: pd.Series) -> pd.Index:
@@ -241,6 +248,76 @@ def _far_beyond(
     return cut, cells
 
 
+def _check_currency(currency: object) -> str:
+    if not isinstance(currency, str) or not currency.strip():
+        raise ValidationError(f"currency must be a currency code such as 'RUB', got {currency!r}")
+    return currency.strip().upper()
+
+
+def _check_vat(vat_included: object, vat_rate: object) -> tuple[bool, float | None]:
+    if not isinstance(vat_included, bool | np.bool_):
+        raise ValidationError(f"vat_included must be True or False, got {vat_included!r}")
+    if vat_rate is None:
+        if vat_included:
+            raise ValidationError(
+                "vat_included=True needs vat_rate= (the VAT rate as a fraction, e.g. 0.2 "
+                "for 20 %); the rate is not assumed"
+            )
+        return False, None
+    if isinstance(vat_rate, bool) or not isinstance(vat_rate, int | float):
+        raise ValidationError(f"vat_rate must be a number such as 0.2, got {vat_rate!r}")
+    rate = float(vat_rate)
+    if not 0 <= rate < 1:
+        raise ValidationError(
+            f"vat_rate must be a fraction in [0, 1) such as 0.2 (for 20 %), got {vat_rate!r}"
+        )
+    return bool(vat_included), rate
+
+
+def _merge_by_tax_id(
+    result: ValidationResult, raw: pd.DataFrame
+) -> tuple[ValidationResult, dict[str, str], pd.DataFrame]:
+    """Keep the first client of each tax id and reject the others as merged into it."""
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in MERGED_COLUMNS})
+    frame = result.frame
+    if "tax_id" not in frame or not frame["tax_id"].notna().any():
+        return result, {}, empty
+    taxed = frame[frame["tax_id"].notna()]
+    later = taxed[taxed["tax_id"].duplicated(keep="first")]
+    if later.empty:
+        return result, {}, empty
+    first = taxed.drop_duplicates("tax_id").set_index("tax_id")["client_id"]
+    kept_ids = later["tax_id"].map(first)
+    aliases = dict(zip(later["client_id"], kept_ids, strict=True))
+    merged = pd.DataFrame(
+        {
+            "tax_id": later["tax_id"].to_numpy(dtype=object),
+            "client_id": kept_ids.to_numpy(dtype=object),
+            "merged_id": later["client_id"].to_numpy(dtype=object),
+            "row": pd.Series(list(later.index), dtype=object).to_numpy(),
+        }
+    )
+    kept_of = {str(k): v for k, v in first.items()}
+    for tax_id, rows in later.groupby("tax_id").groups.items():
+        reason = f"merged into client {kept_of[str(tax_id)]!r} (same tax_id {tax_id})"
+        source = raw["client_id"] if "client_id" in raw else frame["client_id"]
+        result = _reject(result, pd.Index(rows), "client_id", reason, source)
+    return result, aliases, merged
+
+
+def _follow_merges(frame: pd.DataFrame, aliases: Mapping[str, str]) -> pd.DataFrame:
+    """Rewrite the ``client_id`` of merged clients to the client they were merged into."""
+    if "client_id" not in frame:
+        return frame
+    ids = normalize_ids(frame["client_id"])
+    hit = ids.isin(list(aliases))
+    if not hit.any():
+        return frame
+    out = frame.copy()
+    out["client_id"] = frame["client_id"].astype(object).where(~hit, ids.map(aliases))
+    return out
+
+
 class ClientBase:
     """One company's client data: validated tables with their rejection reports.
 
@@ -248,9 +325,11 @@ class ClientBase:
     ----------
     transactions : pandas.DataFrame
         Orders / shipments (see ``docs/data-model.md`` for every table's columns).
+        Without a ``transaction_id`` column each row is one order, numbered 1, 2, ...
     clients : pandas.DataFrame, optional
         Client master data. When omitted, a bare clients table is derived from the
-        client ids in ``transactions``.
+        client ids in ``transactions`` (and in ``requests``, ``touchpoints``,
+        ``contracts`` and ``surveys``, so that prospects are clients too).
     managers, contracts, touchpoints, requests, marketing_spend, surveys, \
 survey_dimensions : pandas.DataFrame, optional
         The other tables; an omitted table is empty. References to an omitted (or
@@ -278,6 +357,22 @@ survey_dimensions : pandas.DataFrame, optional
         Read dates whose day/month order cannot be inferred from the column as
         day-first (``True``) or month-first (``False``); see
         :func:`clientalytics.validation.validate`.
+    number_formats : mapping of str to mapping of str to NumberFormat, optional
+        How the text numbers of a column are written, by table and column
+        (decimal comma, thousands separator); :meth:`from_folder` detects them.
+    vat_included : bool
+        Whether the transactions' ``revenue`` includes VAT. When True, revenue is
+        converted once to net of VAT, ``revenue / (1 + vat_rate)``; variable cost is
+        taken as given (net).
+    vat_rate : float, optional
+        The VAT rate as a fraction (``0.2`` for 20 %); required with ``vat_included``.
+    currency : str
+        Currency code of every money column (default ``"RUB"``).
+    merge_by_tax_id : bool
+        Merge clients sharing a ``tax_id``: the first row is kept, the others are
+        rejected with the reason "merged into client ..." and every ``client_id``
+        of the other tables that named them is rewritten to the kept client;
+        :attr:`merged_clients` lists each merge.
 
     Attributes
     ----------
@@ -294,6 +389,18 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
     sources : dict of str to Path
         The file each table was read from (filled by :meth:`from_folder`; empty for
         a base built from frames).
+    currency : str
+        Currency code of the money columns.
+    vat_included : bool
+        Whether the source revenue included VAT (the held revenue never does).
+    vat_rate : float or None
+        The VAT rate the revenue was converted with.
+    merged_clients : pandas.DataFrame
+        One row per client merged into another by tax id: ``tax_id``, ``client_id``
+        (kept), ``merged_id`` (merged into it), ``row`` (its row in the clients table).
+    readings : dict
+        How each table's file was read (filled by :meth:`from_folder`, see
+        :class:`clientalytics.intake.TableFile`).
 
     Raises
     ------
@@ -330,9 +437,31 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         credit_notes: CreditNotePolicy = "net",
         date_format: DateFormat = None,
         dayfirst: bool | None = None,
+        number_formats: Mapping[str, Mapping[str, NumberFormat]] | None = None,
+        vat_included: bool = False,
+        vat_rate: float | None = None,
+        currency: str = "RUB",
+        merge_by_tax_id: bool = False,
     ) -> None:
         end = parse_observation_end(observation_end, date_format=date_format, dayfirst=dayfirst)
         formats = _formats_by_table(date_format)
+        self.currency = _check_currency(currency)
+        self.vat_included, self.vat_rate = _check_vat(vat_included, vat_rate)
+        self.merged_clients = pd.DataFrame({c: pd.Series(dtype=object) for c in MERGED_COLUMNS})
+        self.readings: dict[str, object] = {}
+        number_formats = number_formats or {}
+        unknown_tables = sorted(set(number_formats) - set(TABLES))
+        if unknown_tables:
+            raise ValidationError(f"number_formats names unknown table(s) {unknown_tables}")
+        if (
+            isinstance(transactions, pd.DataFrame)
+            and len(transactions.columns)
+            and "transaction_id" not in transactions.columns
+        ):
+            # An orders export without order numbers: each row is one order, numbered
+            # by its position (1, 2, ...).
+            transactions = transactions.copy()
+            transactions["transaction_id"] = [str(i + 1) for i in range(len(transactions))]
         if clients is None:
             if (
                 not isinstance(transactions, pd.DataFrame)
@@ -342,7 +471,14 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
                 # Validate first: the message lists every missing column (or says the table
                 # is empty) about the transactions, not about the clients derived from them.
                 validate(transactions, "transactions")
-            clients = pd.DataFrame({"client_id": list(_raw_ids(transactions["client_id"]))})
+            # Clients are every id the tables name: buyers, and prospects that only sent
+            # requests (a CRM's lost deals) or were contacted.
+            named = [transactions, requests, touchpoints, contracts, surveys]
+            ids = pd.Index([])
+            for other in named:
+                if isinstance(other, pd.DataFrame) and "client_id" in other and len(other):
+                    ids = ids.append(_raw_ids(other["client_id"]))
+            clients = pd.DataFrame({"client_id": list(pd.unique(ids.to_numpy(dtype=object)))})
         raw: dict[str, pd.DataFrame | None] = {
             "managers": managers,
             "clients": clients,
@@ -365,11 +501,14 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         results: dict[str, ValidationResult] = {}
         keys: dict[str, pd.Index] = {}
         used: dict[str, pd.DataFrame] = {}
+        aliases: dict[str, str] = {}
         for name in TABLES:
             schema = SCHEMAS[name]
             frame = raw[name]
             if frame is None:
                 frame = pd.DataFrame({c: pd.Series(dtype=object) for c in schema.column_names})
+            if aliases and name in _CLIENT_TABLES and isinstance(frame, pd.DataFrame):
+                frame = _follow_merges(frame, aliases)
             used[name] = frame
             known = dict(keys)
             key = schema.primary_key
@@ -389,6 +528,7 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
                     known_keys=known,
                     date_format=formats[name],
                     dayfirst=dayfirst,
+                    number_format=number_formats.get(name),
                 )
             except ValidationError as exc:
                 if exc.table is None:
@@ -396,6 +536,8 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
                 raise
             if key is not None:
                 result = _reject_dangling_self_references(result, name, key, frame)
+            if name == "clients" and merge_by_tax_id:
+                result, aliases, self.merged_clients = _merge_by_tax_id(result, frame)
             results[name] = result
             if name == _LAST_EVENT_TABLE and end is None:
                 results = self._reject_far_beyond(results, used)
@@ -417,6 +559,10 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
                 f"is nothing to analyse; {format_rejections(tx.rejected, tx.n_input)}",
                 table="transactions",
             )
+        if self.vat_included and self.vat_rate:
+            net = tx.frame.copy()
+            net["revenue"] = net["revenue"] / (1.0 + self.vat_rate)
+            results["transactions"] = replace(tx, frame=net)
         for name in TABLES:
             setattr(self, name, results[name].frame)
         self.observation_end = end if end is not None else self._latest_event()
@@ -525,19 +671,31 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         credit_notes: CreditNotePolicy = "net",
         date_format: DateFormat = None,
         dayfirst: bool | None = None,
+        mapping: Mapping[str, Any] | None = None,
+        preset: str | Sequence[str] | None = None,
+        encoding: str | None = None,
+        sep: str | None = None,
+        sheet: str | int | None = None,
+        decimal: str | None = None,
+        thousands: str | None = None,
+        vat_included: bool = False,
+        vat_rate: float | None = None,
+        currency: str = "RUB",
+        merge_by_tax_id: bool | None = None,
     ) -> ClientBase:
-        """Read a company from a folder of ``<table>.csv`` or ``<table>.parquet`` files.
+        """Read a company from a folder of export files.
 
         Parameters
         ----------
         path : str or Path
-            Folder holding files named after the tables (``transactions.csv``,
-            ``clients.parquet``, ...). ``transactions`` is required; other files are
-            optional. CSV files are read as UTF-8 text (a byte-order mark is
-            allowed) and typed by the validator, so ids such as ``00042`` keep their
-            leading zeros; the ``'`` that :meth:`to_folder` puts before a text cell
-            starting with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or
-            ``'`` is removed again.
+            Folder of table files: CSV/TSV text, Excel workbooks (``.xlsx``,
+            ``.xls``) or Parquet. A file is the table its name says
+            (``transactions.csv``), the table ``mapping["files"]`` or a preset gives
+            it, or the table its headers fit (see :func:`clientalytics.mapping.match_table`);
+            a transactions table is required. Text cells are read as written and typed
+            by the validator, so ids such as ``00042`` keep their leading zeros; the
+            ``'`` that :meth:`to_folder` puts before a text cell starting with ``=``,
+            ``+``, ``-``, ``@``, a tab, a carriage return or ``'`` is removed again.
         observation_end : timestamp or str, optional
             See :class:`ClientBase`.
         mode : {"lenient", "strict"}
@@ -547,54 +705,100 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         date_format : str or mapping of str to str, optional
             See :class:`ClientBase`.
         dayfirst : bool, optional
+            See :class:`ClientBase`; a preset may state it for its files.
+        mapping : mapping, optional
+            ``{table: {source header: column}}`` and ``{"files": {file name: table}}``;
+            see :mod:`clientalytics.mapping`.
+        preset : str or sequence of str, optional
+            Export layouts by name (:data:`clientalytics.presets.PRESETS`):
+            ``"1c-sales"``, ``"1c-counterparties"``, ``"bitrix24-deals"``,
+            ``"amocrm-leads"``, ``"online-retail"``.
+        encoding, sep, sheet : optional
+            Text encoding, separator and workbook sheet of every file; detected by
+            default (see :func:`clientalytics.reading.read_file`).
+        decimal, thousands : str, optional
+            Decimal and thousands separators of the text numbers; detected per
+            column by default (see :func:`clientalytics.reading.detect_number_format`).
+        vat_included, vat_rate, currency
             See :class:`ClientBase`.
+        merge_by_tax_id : bool, optional
+            See :class:`ClientBase`; by default True when a preset asks for it
+            (``1c-counterparties``).
 
         Returns
         -------
         ClientBase
-            With :attr:`sources` naming the file read for each table. Files that
-            match no table are listed in :attr:`notes` and in a
-            :class:`~clientalytics.exceptions.DataQualityWarning`.
+            With :attr:`sources` naming the file read for each table and
+            :attr:`readings` how each was read. Files of another type are listed in
+            :attr:`notes` and in a :class:`~clientalytics.exceptions.DataQualityWarning`.
 
         Raises
         ------
         ValidationError
-            If the path is missing or not a folder, has no transactions file, holds
-            one table in two files (``transactions.csv`` and
-            ``transactions.parquet``), a file cannot be parsed or repeats a column
-            name in its header, or a table cannot be used; a message about one table
-            starts with the file it was read from.
+            If the path is missing or not a folder, has no transactions table, holds
+            one table in two files, a file cannot be read, matched or mapped, or a
+            table cannot be used; a message about one table starts with the file it
+            was read from.
         """
+        from clientalytics.intake import read_tables
+
         folder = Path(path)
-        contents = read_folder(folder, TABLES)
-        if "transactions" not in contents.frames:
+        intake = read_tables(
+            folder,
+            mapping=mapping,
+            preset=preset,
+            encoding=encoding,
+            sep=sep,
+            sheet=sheet,
+            decimal=decimal,
+            thousands=thousands,
+        )
+        if "transactions" not in intake.files:
             found = sorted(p.name for p in folder.iterdir())
+            read = {name: f.reading.path.name for name, f in intake.files.items()}
             raise ValidationError(
-                f"data folder {str(folder)!r} has no transactions.csv or transactions.parquet; "
-                f"found {found[:12]}",
+                f"data folder {str(folder)!r} has no transactions.csv or other file of orders "
+                "(a file whose headers name a client, a date and an amount); "
+                f"found {found[:12]}" + (f", read as {read}" if read else ""),
                 table="transactions",
             )
         unmatched = ""
-        if contents.unmatched:
-            names = [p.name for p in contents.unmatched]
+        if intake.unmatched:
+            names = [p.name for p in intake.unmatched]
             unmatched = (
-                f"data folder {str(folder)!r}: {len(names)} file(s) match no table and were "
-                f"not read: {names[:12]}; table files are named <table>.csv or "
-                f"<table>.parquet with <table> one of {list(TABLES)}"
+                f"data folder {str(folder)!r}: {len(names)} file(s) are not table files and "
+                f"were not read: {names[:12]}; readable: .csv, .tsv, .txt, .xlsx, .xls, "
+                ".parquet"
             )
             warnings.warn(unmatched, DataQualityWarning, stacklevel=2)
+        if dayfirst is None and date_format is None:
+            dayfirst = intake.dayfirst
+        if merge_by_tax_id is None:
+            merge_by_tax_id = intake.merge_by_tax_id
         try:
             base = cls(
-                **contents.frames,
+                **intake.frames,
                 observation_end=observation_end,
                 mode=mode,
                 credit_notes=credit_notes,
                 date_format=date_format,
                 dayfirst=dayfirst,
+                number_formats=intake.number_formats,
+                vat_included=vat_included,
+                vat_rate=vat_rate,
+                currency=currency,
+                merge_by_tax_id=merge_by_tax_id,
             )
         except ValidationError as exc:
-            raise _in_source(exc, contents.sources) from exc
-        base.sources = dict(contents.sources)
+            raise _in_source(exc, intake.sources) from exc
+        base.sources = dict(intake.sources)
+        base.readings = dict(intake.files)
+        for tf in intake.files.values():
+            if tf.generated:
+                base.notes.append(
+                    f"{tf.reading.path.name}: no order number column; each row is one order, "
+                    f"numbered by its row (1, 2, ...) as {tf.generated}"
+                )
         if unmatched:
             base.notes.append(unmatched)
         return base
@@ -665,7 +869,7 @@ def build_client_base(
     frames = dict(tables)
     return ClientBase(
         transactions=frames.pop("transactions"),
-        **frames,
+        **frames,  # type: ignore[arg-type]
         observation_end=observation_end,
         mode=mode,
         credit_notes=credit_notes,

@@ -171,6 +171,9 @@ CLIENTS = TableSchema(
             "relationship_programme", "bool", "Whether the client joined a relationship programme."
         ),
         _opt("referred_by", "id", "Client who referred this client.", references="clients"),
+        _opt(
+            "tax_id", "id", "Taxpayer number (in Russia the INN); clients sharing one are one firm."
+        ),
     ),
 )
 
@@ -232,7 +235,9 @@ TRANSACTIONS = TableSchema(
         Column(
             "variable_cost",
             "float",
-            "Variable cost of fulfilling the order (carrier, fuel, handling).",
+            "Variable cost of fulfilling the order (carrier, fuel, handling); "
+            "margin-based results need it.",
+            required=False,
         ),
         _opt("manager_id", "id", "Manager credited with the order.", references="managers"),
         _opt("contract_id", "id", "Contract the order was placed under.", references="contracts"),
@@ -307,6 +312,9 @@ REQUESTS = TableSchema(
         _opt("quoted_at", "datetime", "When a price quote was sent."),
         _cat("outcome", enums.RequestOutcome, "Won, lost, declined or pending.", nullable=False),
         _opt("quoted_value", "float", "Value of the quote.", minimum=0),
+        _opt("stage", "string", "Pipeline stage as the CRM names it."),
+        _opt("loss_reason", "string", "Why the deal was lost, as recorded in the CRM."),
+        _opt("source", "string", "Lead source (marketing channel) the request came from."),
         *_FREIGHT_COLUMNS,
     ),
     order_rules=(

@@ -6,12 +6,14 @@ statistics (days since the last purchase, number of orders, revenue, margin) and
 the first and last purchase dates. :func:`calibration_holdout_split` does the same
 for a calibration window and counts purchases in the holdout window that follows.
 
-The aggregation runs inside the engine of the input frame (pandas, Polars eager or
-lazy, a DuckDB relation, or anything else narwhals supports): only per-client rows
-come back to pandas. A pandas frame with a NumPy datetime column is aggregated
-with array operations on its columns (client ids encoded once, one sort of
-integer (client, period) keys, per-client sums by ``bincount``), which gives the
-same numbers as the engine-generic plan in a fraction of its time and memory.
+The aggregation runs inside the engine of the input frame, by that engine's own
+plan (:mod:`clientalytics._engines`): one SQL query on a DuckDB relation, a lazy
+query on Polars, the DataFrame API on Spark, array operations on the columns of a
+pandas frame with NumPy dates (client ids encoded once, one sort of integer
+(client, period) keys, per-client sums by ``bincount``). Other engines, and
+time-zone aware dates, take one engine-generic narwhals plan. Only per-client rows
+come back to pandas, and with ``output="native"`` none do: the per-client table is
+returned in the input's engine.
 
 Purchases are counted per *period* of the chosen time unit: several orders in one
 day (``"D"``), week (``"W"``, Monday to Sunday) or month (``"M"``) make one
@@ -23,13 +25,13 @@ and into the client's totals.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from clientalytics._engines import _pandas, backend
 from clientalytics.engine import check_columns, check_complete, to_lazy
 from clientalytics.engine import collect as _collect
 from clientalytics.exceptions import ValidationError
@@ -47,6 +49,9 @@ from clientalytics.schema import SUMMARY
 #: Columns of the frame returned by :func:`summarize`, in order (its declared contract,
 #: :data:`clientalytics.schema.SUMMARY`).
 SUMMARY_COLUMNS = SUMMARY.column_names
+
+#: Where a summary is returned: a pandas frame, or a lazy frame of the input's engine.
+Output = Literal["pandas", "native"]
 
 
 def _has_rows(lazy: Any) -> bool:
@@ -118,226 +123,43 @@ def _resolve_end(observation_end: pd.Timestamp | str | dt.date | None) -> pd.Tim
     return naive_utc(pd.Timestamp(observation_end))
 
 
-#: Units of NumPy datetime64 values per day, for the integer day index.
-_PER_DAY = {
-    "D": 1,
-    "h": 24,
-    "m": 24 * 60,
-    "s": 86_400,
-    "ms": 86_400_000,
-    "us": 86_400_000_000,
-    "ns": 86_400_000_000_000,
-}
-
-
-@dataclass(frozen=True)
-class _Encoded:
-    """Columns of a pandas transactions frame as NumPy arrays, client ids encoded.
-
-    ``codes`` numbers the clients of ``clients`` (0, 1, ...), ``period`` is the
-    period index of every row (as :func:`~clientalytics.periods.period_index`),
-    ``moment`` the dates as integers of the column's datetime unit (``dtype``).
-    """
-
-    codes: np.ndarray
-    clients: pd.Index
-    period: np.ndarray
-    low: int
-    span: int
-    moment: np.ndarray
-    dtype: np.dtype[Any]
-    revenue: np.ndarray
-    cost: np.ndarray | None
-
-    def keys(self, rows: np.ndarray | slice) -> np.ndarray:
-        """Integer key ``client * span + period - low`` of the selected rows.
-
-        Keys sort by client, then period; ``key // span`` is the client code and
-        ``key % span + low`` the period.
-        """
-        key: np.ndarray = self.codes[rows] * self.span + (self.period[rows] - self.low)
-        return key
-
-
-def _encode(
-    lazy: Any,
-    *,
-    client_col: str,
-    date_col: str,
-    revenue_col: str,
-    cost_col: str | None,
-    time_unit: TimeUnit,
-) -> _Encoded | None:
-    """Arrays of a pandas input, or ``None`` when the generic plan must run.
-
-    Only pandas frames whose date column holds naive NumPy datetimes and whose
-    revenue and cost columns are numeric take the array path; anything else
-    (time-zone aware or Arrow dates, other engines) is aggregated by the engine.
-    """
-    if not lazy.implementation.is_pandas():
-        return None
-    frame = nw.to_native(lazy)
-    dates = frame[date_col]
-    if not (isinstance(dates.dtype, np.dtype) and dates.dtype.kind == "M"):
-        return None
-    unit, count = np.datetime_data(dates.dtype)
-    amounts = [frame[c] for c in (revenue_col, cost_col) if c is not None]
-    if unit not in _PER_DAY or not all(_is_number(a) for a in amounts) or len(frame) == 0:
-        return None
-    values = dates.to_numpy()
-    if time_unit == "M":
-        period = values.astype("datetime64[M]").view("int64") + 1970 * 12
-    elif count == 1:
-        period = values.view("int64") // _PER_DAY[unit]  # floor: whole days since 1970
-    else:
-        period = values.astype("datetime64[D]").view("int64")
-    if time_unit == "W":
-        period += 3  # 1970-01-01 is a Thursday; weeks start on the Monday before
-        period //= 7
-    codes, clients = pd.factorize(frame[client_col])
-    low = int(period.min())
-    span = int(period.max()) - low + 1
-    if len(clients) * span >= 2**62:  # (client, period) keys would not fit in int64
-        return None
-    return _Encoded(
-        codes=codes.astype(np.int64, copy=False),
-        clients=pd.Index(clients),
-        period=period,
-        low=low,
-        span=span,
-        moment=values.view("int64"),
-        dtype=values.dtype,
-        revenue=amounts[0].to_numpy(dtype=np.float64),
-        cost=amounts[1].to_numpy(dtype=np.float64) if cost_col is not None else None,
-    )
-
-
-def _distinct(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct values of an integer array (one in-place sort of ``keys``)."""
-    keys.sort()
-    return keys[_run_starts(keys)]
-
-
-def _run_starts(values: np.ndarray) -> np.ndarray:
-    """Boolean mask of the elements that differ from their predecessor (and the first)."""
-    starts = np.empty(len(values), dtype=bool)
-    starts[:1] = True
-    np.not_equal(values[1:], values[:-1], out=starts[1:])
-    return starts
-
-
-def _is_number(column: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-
-
-def _per_client_arrays(enc: _Encoded, rows: np.ndarray | slice) -> pd.DataFrame:
-    """Per-client statistics of the selected rows, computed with NumPy.
-
-    Same columns and meaning as the engine plan of :func:`_per_client`: purchase
-    periods are the (client, period) pairs with at least one order; a credit note
-    adds its amount to the revenue of its period (a repeat purchase period or not)
-    and to the client's totals.
-    """
-    n_clients, low, span = len(enc.clients), enc.low, enc.span
-    codes, period, revenue = enc.codes[rows], enc.period[rows], enc.revenue[rows]
-    is_order = revenue >= 0
-    key = enc.keys(rows)
-    # Distinct (client, period) keys of the orders, sorted: runs of one client each.
-    order_keys = _distinct(key[is_order])
-    owner = order_keys // span
-    n_periods = np.bincount(owner, minlength=n_clients)
-    starts = np.flatnonzero(_run_starts(owner))
-    ends = np.append(starts[1:], len(owner)) - 1 if len(starts) else starts
-    buyers = owner[starts]
-    first_period = np.full(n_clients, low - 1)
-    last_period = np.full(n_clients, low - 1)
-    first_period[buyers] = order_keys[starts] % span + low
-    last_period[buyers] = order_keys[ends] % span + low
-    del owner
-    # A credit note belongs to a purchase period when its key is an order key.
-    in_purchase = is_order.copy()
-    notes = np.flatnonzero(~is_order)
-    if len(notes) and len(order_keys):
-        where = np.minimum(np.searchsorted(order_keys, key[notes]), len(order_keys) - 1)
-        in_purchase[notes[order_keys[where] == key[notes]]] = True
-    del key, order_keys
-    in_first = period == first_period[codes]
-    in_last = period == last_period[codes]
-    repeat_revenue = np.bincount(
-        codes, weights=np.where(in_purchase & ~in_first, revenue, 0.0), minlength=n_clients
-    )
-    del in_purchase
-    moment = enc.moment[rows]
-    first_purchase = np.full(n_clients, np.iinfo(np.int64).max)
-    np.minimum.at(first_purchase, codes[in_first], moment[in_first])
-    last_purchase = np.full(n_clients, np.iinfo(np.int64).min)
-    np.maximum.at(last_purchase, codes[in_last], moment[in_last])
-    del in_first, in_last
-    total_cost = (
-        np.bincount(codes, weights=enc.cost[rows], minlength=n_clients)
-        if enc.cost is not None
-        else np.zeros(n_clients)
-    )
-    per_client = {
-        "first_period": first_period,
-        "last_period": last_period,
-        "n_periods": n_periods,
-        "n_orders": np.bincount(codes[is_order], minlength=n_clients),
-        "first_purchase": first_purchase.view(enc.dtype),
-        "last_purchase": last_purchase.view(enc.dtype),
-        "total_revenue": np.bincount(codes, weights=revenue, minlength=n_clients),
-        "total_cost": total_cost,
-        "monetary_value": np.divide(
-            repeat_revenue,
-            n_periods - 1,
-            out=np.full(n_clients, np.nan),
-            where=n_periods > 1,
-        ),
+def _options(
+    client_col: str, date_col: str, revenue_col: str, cost_col: str | None, time_unit: TimeUnit
+) -> dict[str, Any]:
+    return {
+        "client_col": client_col,
+        "date_col": date_col,
+        "revenue_col": revenue_col,
+        "cost_col": cost_col,
+        "time_unit": time_unit,
     }
-    bought = n_periods > 0
-    columns = {name: values[bought] for name, values in per_client.items()}
-    return pd.DataFrame({"client_id": enc.clients[bought], **columns})
 
 
-def _holdout_arrays(enc: _Encoded, rows: np.ndarray) -> pd.DataFrame:
-    """Purchase periods and mean order revenue per client over the selected rows."""
-    n_clients = len(enc.clients)
-    rows = rows & (enc.revenue >= 0)
-    codes = enc.codes[rows]
-    n_orders = np.bincount(codes, minlength=n_clients)
-    revenue = np.bincount(codes, weights=enc.revenue[rows], minlength=n_clients)
-    n_periods = np.bincount(_distinct(enc.keys(rows)) // enc.span, minlength=n_clients)
-    ordered = n_orders > 0
-    return pd.DataFrame(
-        {
-            "client_id": enc.clients[ordered],
-            "frequency_holdout": n_periods[ordered],
-            "monetary_value_holdout": revenue[ordered] / n_orders[ordered],
-        }
-    )
+def _run(plan: Any) -> pd.DataFrame:
+    """Run an engine plan of per-client rows and return them as pandas, sorted by client.
+
+    DuckDB and Polars sort the rows themselves (in parallel, on their own strings);
+    Spark's rows are sorted in pandas, which spares Spark a global sort.
+    """
+    lazy = nw.from_native(plan)
+    if not lazy.implementation.is_spark_like():
+        lazy = lazy.sort("client_id")
+    return _collect(lazy)
 
 
-def _per_client(
-    lazy: Any,
-    *,
-    client_col: str,
-    date_col: str,
-    revenue_col: str,
-    cost_col: str | None,
-    time_unit: TimeUnit,
-) -> pd.DataFrame:
-    """Per-client statistics of all rows: array path for pandas, else the engine plan."""
-    options = dict(
-        client_col=client_col,
-        date_col=date_col,
-        revenue_col=revenue_col,
-        cost_col=cost_col,
-        time_unit=time_unit,
-    )
-    encoded = _encode(lazy, **options)  # type: ignore[arg-type]
-    if encoded is not None:
-        return _per_client_arrays(encoded, slice(None))
-    return _collect(_per_client_plan(lazy, **options))  # type: ignore[arg-type]
+def _tidy(collected: pd.DataFrame) -> pd.DataFrame:
+    """Give an engine plan's collected summary the dtypes and sorted index of the contract."""
+    out = collected.set_index("client_id")
+    if not out.index.is_monotonic_increasing:
+        out = out.sort_index()
+    for name in ("frequency", "n_orders", "days_since_last_purchase"):
+        out[name] = out[name].astype("int64")
+    for name in ("first_purchase", "last_purchase"):
+        if out[name].dtype != "datetime64[ns]":
+            out[name] = pd.to_datetime(out[name]).astype("datetime64[ns]")
+    for name in ("recency", "T", "monetary_value", "total_revenue", "total_margin", "mean_margin"):
+        out[name] = out[name].astype(float)
+    return out
 
 
 def _per_client_plan(
@@ -396,6 +218,34 @@ def _per_client_plan(
     return per_client
 
 
+@overload
+def summarize(
+    transactions: Any,
+    *,
+    client_col: str = ...,
+    date_col: str = ...,
+    revenue_col: str = ...,
+    cost_col: str | None = ...,
+    observation_end: pd.Timestamp | str | dt.date | None = ...,
+    time_unit: TimeUnit = ...,
+    output: Literal["pandas"] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def summarize(
+    transactions: Any,
+    *,
+    client_col: str = ...,
+    date_col: str = ...,
+    revenue_col: str = ...,
+    cost_col: str | None = ...,
+    observation_end: pd.Timestamp | str | dt.date | None = ...,
+    time_unit: TimeUnit = ...,
+    output: Output,
+) -> Any: ...
+
+
 def summarize(
     transactions: Any,
     *,
@@ -405,7 +255,8 @@ def summarize(
     cost_col: str | None = "variable_cost",
     observation_end: pd.Timestamp | str | dt.date | None = None,
     time_unit: TimeUnit = "D",
-) -> pd.DataFrame:
+    output: Output = "pandas",
+) -> Any:
     """Summarise each client's transactions into model-ready statistics.
 
     Parameters
@@ -427,10 +278,17 @@ def summarize(
     time_unit : {"D", "W", "M"}
         Period in which recency, T and frequency are counted: days, weeks (Monday
         to Sunday) or calendar months.
+    output : {"pandas", "native"}
+        ``"pandas"`` runs the aggregation and returns a pandas frame. ``"native"``
+        returns the per-client table in the input's engine, not yet run: a DuckDB
+        relation, a Polars LazyFrame or a Spark DataFrame with ``client_id`` (text)
+        as its first column, then the columns below, rows in no particular order
+        (a pandas input gives the pandas frame). Score it in the engine with
+        :func:`clientalytics.engine_scores`.
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or native frame
         Indexed by ``client_id`` (sorted), one row per client with at least one
         purchase, columns:
 
@@ -455,8 +313,9 @@ def summarize(
     ValidationError
         Missing columns, a column name given as ``None``, a date column that is
         not of a date type (e.g. text), a revenue or cost column that is not
-        numeric, missing values, an empty table, orders after the observation end
-        or an unknown time unit.
+        numeric, missing values, an empty table, orders after the observation end,
+        an unknown time unit, or ``output="native"`` for an input without an engine
+        plan (time-zone aware dates on DuckDB or Polars, other engines).
 
     Notes
     -----
@@ -467,16 +326,24 @@ def summarize(
     check_time_unit(time_unit, SUMMARY_TIME_UNITS)
     lazy = to_lazy(transactions)
     columns = {"client": client_col, "date": date_col, "revenue": revenue_col, "cost": cost_col}
+    if output not in ("pandas", "native"):
+        raise ValidationError(f"output must be 'pandas' or 'native', got {output!r}")
     end = _check_input(lazy, columns, _resolve_end(observation_end), date_col)
-    raw = _per_client(
-        lazy,
-        client_col=client_col,
-        date_col=date_col,
-        revenue_col=revenue_col,
-        cost_col=cost_col,
-        time_unit=time_unit,
-    )
-    return _finish(raw, end, time_unit)
+    options = _options(client_col, date_col, revenue_col, cost_col, time_unit)
+    module = backend(lazy, date_col)
+    if module is not None:
+        plan = module.summary(nw.to_native(lazy), **options, end=end)
+        return plan if output == "native" else _tidy(_run(plan))
+    encoded = _pandas.encode(lazy, **options)
+    if encoded is not None:
+        return _finish(_pandas.per_client(encoded, slice(None)), end, time_unit)
+    if output == "native" and not lazy.implementation.is_pandas():
+        raise ValidationError(
+            f"output='native' needs a DuckDB, Polars or Spark input with naive dates or "
+            f"timestamps; column {date_col!r} of this {lazy.implementation} input takes the "
+            "generic plan, which returns pandas (use output='pandas')"
+        )
+    return _finish(_collect(_per_client_plan(lazy, **options)), end, time_unit)
 
 
 def _finish(raw: pd.DataFrame, end: pd.Timestamp, time_unit: TimeUnit) -> pd.DataFrame:
@@ -484,8 +351,9 @@ def _finish(raw: pd.DataFrame, end: pd.Timestamp, time_unit: TimeUnit) -> pd.Dat
     end_period = period_index(end, time_unit)
     first = raw["first_period"].astype("int64")
     n_periods = raw["n_periods"].astype("int64")
-    first_purchase = pd.to_datetime(raw["first_purchase"]).astype("datetime64[ns]")
-    last_purchase = pd.to_datetime(raw["last_purchase"]).astype("datetime64[ns]")
+    # Time-zone aware dates (generic plan) are read on the UTC clock, as everywhere else.
+    first_purchase = naive_utc(pd.to_datetime(raw["first_purchase"])).astype("datetime64[ns]")
+    last_purchase = naive_utc(pd.to_datetime(raw["last_purchase"])).astype("datetime64[ns]")
     total_margin = raw["total_revenue"].astype(float) - raw["total_cost"].astype(float)
     out = pd.DataFrame(
         {
@@ -557,22 +425,34 @@ def calibration_holdout_split(
     assert cal_end is not None
     if cal_end >= end:
         raise ValidationError(f"calibration_end {cal_end} must be before observation_end {end}")
-    options = dict(
-        client_col=client_col,
-        date_col=date_col,
-        revenue_col=revenue_col,
-        cost_col=cost_col,
-        time_unit=time_unit,
-    )
+    options = _options(client_col, date_col, revenue_col, cost_col, time_unit)
     cut = cal_end.to_pydatetime()
-    encoded = _encode(lazy, **options)  # type: ignore[arg-type]
-    if encoded is not None:
+    module = backend(lazy, date_col)
+    encoded = _pandas.encode(lazy, **options) if module is None else None
+    if module is not None:
+        native = nw.to_native(lazy)
+        calibrated = module.summary(native, **options, end=cal_end, until=cal_end)
+        calibration = _tidy(_run(calibrated))
+        hold = _collect(
+            nw.from_native(
+                module.holdout(
+                    native,
+                    client_col=client_col,
+                    date_col=date_col,
+                    revenue_col=revenue_col,
+                    time_unit=time_unit,
+                    after=cal_end,
+                )
+            )
+        )
+    elif encoded is not None:
         in_cal = encoded.moment.view(encoded.dtype) <= np.datetime64(cut, "us")
-        cal_raw = _per_client_arrays(encoded, in_cal)
-        hold = _holdout_arrays(encoded, ~in_cal)
+        calibration = _finish(_pandas.per_client(encoded, in_cal), cal_end, time_unit)
+        hold = _pandas.holdout(encoded, ~in_cal)
     else:
         in_window = lazy.filter(nw.col(date_col) <= nw.lit(cut))
-        cal_raw = _collect(_per_client_plan(in_window, **options))  # type: ignore[arg-type]
+        cal_raw = _collect(_per_client_plan(in_window, **options))
+        calibration = _finish(cal_raw, cal_end, time_unit) if not cal_raw.empty else cal_raw
         hold = _collect(
             lazy.filter(nw.col(date_col) > nw.lit(cut))
             .select(
@@ -587,9 +467,9 @@ def calibration_holdout_split(
                 nw.col("revenue").mean().alias("monetary_value_holdout"),
             )
         )
-    if cal_raw.empty:
+    if calibration.empty:
         raise ValidationError(f"no order on or before calibration_end {cal_end.date()}")
-    calibration = _finish(cal_raw, cal_end, time_unit).add_suffix("_cal")
+    calibration = calibration.add_suffix("_cal")
     if hold.empty:
         raise ValidationError(
             f"no order after calibration_end {cal_end.date()} up to observation_end {end.date()}"

@@ -21,7 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from clientalytics._parsing import DateOptions, coerce_column
+from clientalytics._parsing import DateOptions, NumberFormat, coerce_column
 from clientalytics.exceptions import ValidationError
 from clientalytics.periods import naive_utc
 from clientalytics.schema import (
@@ -191,8 +191,9 @@ def _coerce(
     bag: _Collector,
     options: DateOptions,
     observation_end: pd.Timestamp | None,
+    number_format: NumberFormat | None = None,
 ) -> pd.Series:
-    read = coerce_column(s, col, options, table=bag.table)
+    read = coerce_column(s, col, options, table=bag.table, number_format=number_format)
     for mask, reason in read.problems:
         bag.add(mask, col.name, reason, s)
     if col.event_time and observation_end is not None:
@@ -296,6 +297,7 @@ def validate(
     date_format: str | Mapping[str, str] | None = None,
     dayfirst: bool | None = None,
     today: pd.Timestamp | str | None = None,
+    number_format: Mapping[str, NumberFormat] | None = None,
 ) -> ValidationResult:
     """Check ``frame`` against the contract of ``table``.
 
@@ -333,6 +335,10 @@ def validate(
     today : timestamp or str, optional
         The day event times may not come after (default: today's date by the wall
         clock). Events dated later are rejected as ``in the future``.
+    number_format : mapping of str to NumberFormat, optional
+        How the text numbers of a column are written (decimal comma, thousands
+        separator), by column name; other columns read plain ``1234.5``. A text cell
+        that does not fit its column's format is rejected with the format named.
 
     Returns
     -------
@@ -381,7 +387,8 @@ def validate(
     coerced: dict[str, pd.Series] = {}
     for col in schema.columns:
         if col.name in frame.columns:
-            coerced[col.name] = _coerce(frame[col.name], col, bag, options, end)
+            fmt = number_format.get(col.name) if number_format else None
+            coerced[col.name] = _coerce(frame[col.name], col, bag, options, end, fmt)
         else:
             coerced[col.name] = _empty_column(col, frame.index)
     extra = {c: frame[c] for c in frame.columns if c not in coerced}

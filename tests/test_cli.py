@@ -55,14 +55,17 @@ def test_unusable_input_exits_2_with_a_message(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
     (tmp_path / "transactions.csv").write_text("id,when\n1,2024-01-01\n", encoding="utf-8")
     assert main(["report", "--data", str(tmp_path)]) == 2
-    assert "missing required column(s) ['transaction_id'" in capsys.readouterr().err
+    assert "missing required column(s) ['client_id', 'date', 'revenue']" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("n_clients", "years", "seed"), [(3, 1, 2), (20, 1, 3)])
 def test_tiny_companies_still_get_a_whole_report(n_clients, years, seed):
     page, sections = build_report(generate_company(n_clients=n_clients, years=years, seed=seed))
-    assert [s.key for s in sections][:2] == ["data-quality", "clv"]
-    assert len(sections) == len(SECTION_MODULES) == page.count("<section ")
+    keys = [s.key for s in sections]
+    assert keys.index("data-quality") < keys.index("clv")
+    # the executive summary comes first, before the sections of SECTION_MODULES
+    assert keys[0] == "executive"
+    assert len(sections) == len(SECTION_MODULES) + 1 == page.count("<section ")
     assert "nan" not in " ".join(line for s in sections for line in s.summary).lower()
 
 
@@ -86,7 +89,7 @@ def no_report(monkeypatch):
     """Replace the (slow) report writer: these tests are about loading and errors."""
     seen = {}
 
-    def fake_write_report(base, output, *, progress=None):
+    def fake_write_report(base, output, *, progress=None, **options):
         seen["base"] = base
         return []
 
@@ -167,7 +170,7 @@ def test_output_on_a_read_only_file_system_is_refused(tmp_path, capsys, no_repor
 def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, capsys, monkeypatch):
     folder = _tiny_folder(tmp_path / "data")
 
-    def broken(base, output, *, progress=None):
+    def broken(base, output, *, progress=None, **options):
         raise KeyError("boom")
 
     monkeypatch.setattr("clientalytics.report.write_report", broken)
@@ -178,7 +181,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(tmp_path, capsys, monke
 
 def test_date_options_and_the_files_read_are_shown(tmp_path, capsys, no_report):
     folder = _tiny_folder(tmp_path / "data", dates=("05.01.2024", "06.02.2024", "07.03.2024"))
-    (folder / "transaction.csv").write_text("x\n", encoding="utf-8")
+    (folder / "transaction.pdf").write_text("x\n", encoding="utf-8")
     out = str(tmp_path / "r.html")
     assert main(["report", "--data", str(folder), "--output", out, "--quiet"]) == 2
     err = _error_line(capsys)
@@ -193,7 +196,7 @@ def test_date_options_and_the_files_read_are_shown(tmp_path, capsys, no_report):
     ]
     assert f"read transactions from {folder / 'transactions.csv'}" in captured.out
     assert "clientalytics: warning: data folder" in captured.err
-    assert "transaction.csv" in captured.err
+    assert "transaction.pdf" in captured.err
     args = ["report", "--data", str(folder), "--output", out, "--monthfirst", "--quiet"]
     assert main(args) == 0
     assert no_report["base"].transactions["date"].iloc[0] == pd.Timestamp("2024-05-01")
@@ -223,3 +226,58 @@ def test_real_process_exits_2_without_a_traceback(tmp_path, argv):
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1].startswith("clientalytics: error: ")
+
+
+# ---------------------------------------------------------------- own exports
+EXPORTS = Path(__file__).parent / "data" / "exports"
+
+
+def test_inspect_says_how_each_file_is_read(capsys):
+    assert main(["inspect", str(EXPORTS / "1c"), "--preset", "1c-sales", "--preset",
+                 "1c-counterparties"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "sales.csv: table transactions (by preset)" in out
+    assert "encoding cp1251, separator ';'" in out
+    assert "revenue: decimal ',', thousands ' '" in out
+    assert "date: dd.mm.yyyy" in out
+    assert "Контрагент -> client_id (preset)" in out
+    assert "kept unmapped: Количество" in out
+    assert "rows: 9 in, 8 kept, 1 rejected" in out
+    assert "merged into client" in out
+
+
+def test_report_with_a_preset_and_vat_options(tmp_path, capsys, no_report):
+    args = ["report", "--data", str(EXPORTS / "unicode_text"), "--output", str(tmp_path / "r.html")]
+    assert main([*args, "--vat-included", "--vat-rate", "0.2", "--currency", "rub"]) == 0
+    base = no_report["base"]
+    assert (base.vat_included, base.vat_rate, base.currency) == (True, 0.2, "RUB")
+    assert main([*args, "--vat-included"]) == 2
+    assert "needs vat_rate=" in _error_line(capsys)
+
+
+def test_mapping_file_in_yaml_or_json(tmp_path, capsys, no_report):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "export.csv").write_text(
+        "Плательщик;Когда;Итого\nООО А;15.01.2024;100,5\nООО Б;20.02.2024;200\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "transactions:\n  Когда: date\n  Итого: revenue\nfiles:\n  export.csv: transactions\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    assert main(["report", "--data", str(folder), "--output", str(out), "--mapping",
+                 str(mapping)]) == 0  # fmt: skip
+    assert no_report["base"].transactions["revenue"].tolist() == [100.5, 200.0]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"transactions": {"Сумма": "revenue"}}', encoding="utf-8")
+    assert main(["report", "--data", str(folder), "--output", str(out), "--mapping",
+                 str(bad)]) == 2  # fmt: skip
+    assert "Сумма" in _error_line(capsys)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    assert main(["report", "--data", str(folder), "--output", str(out), "--mapping",
+                 str(broken)]) == 2  # fmt: skip
+    assert "not valid JSON" in _error_line(capsys)

@@ -411,13 +411,13 @@ def test_csv_and_parquet_of_one_table_are_refused(tmp_path):
 def test_unmatched_files_are_listed_and_sources_recorded(tmp_path):
     _tx(["2024-01-01"]).to_csv(tmp_path / "transactions.csv", index=False)
     pd.DataFrame({"client_id": ["c0"]}).to_parquet(tmp_path / "clients.parquet")
-    for name in ("transaction.csv", "managers.xlsx", "notes.txt"):
+    for name in ("notes.pdf", "report.docx"):
         _write(tmp_path / name, "x\n")
     _write(tmp_path / ".hidden", "x\n")
-    with pytest.warns(DataQualityWarning, match=r"3 file\(s\) match no table") as caught:
+    with pytest.warns(DataQualityWarning, match=r"2 file\(s\) are not table files") as caught:
         base = ClientBase.from_folder(tmp_path)
     message = str(caught[0].message)
-    for name in ("managers.xlsx", "notes.txt", "transaction.csv"):
+    for name in ("notes.pdf", "report.docx"):
         assert name in message
     assert ".hidden" not in message
     assert base.sources == {
@@ -425,6 +425,13 @@ def test_unmatched_files_are_listed_and_sources_recorded(tmp_path):
         "transactions": tmp_path / "transactions.csv",
     }
     assert base.notes == [message]
+
+
+def test_a_table_file_that_matches_no_table_raises_naming_it(tmp_path):
+    _tx(["2024-01-01"]).to_csv(tmp_path / "transactions.csv", index=False)
+    _write(tmp_path / "notes.txt", "x,y\n1,2\n")
+    with pytest.raises(ValidationError, match=r"notes\.txt.*matches no table"):
+        ClientBase.from_folder(tmp_path)
 
 
 def test_a_data_path_that_is_a_file_raises(tmp_path):

@@ -93,6 +93,21 @@ def reference_date(value: Any, spec: dict[str, Any]) -> dt.datetime:
     raise AssertionError(f"source date {value!r} matches none of the formats {formats}")
 
 
+def reference_number(value: Any, spec: dict[str, Any]) -> float:
+    """A source number as the case's ``numbers`` spec says it is written."""
+    if not isinstance(value, str):
+        return float(value)
+    text = value.strip()
+    thousands = spec.get("thousands")
+    if thousands == " ":
+        text = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    elif thousands:
+        text = text.replace(thousands, "")
+    if spec.get("decimal", ".") == ",":
+        text = text.replace(",", ".")
+    return float(text)
+
+
 def reference_value(kind: str, value: Any, spec: dict[str, Any]) -> Any:
     """What the kept cell must equal, given its source value and column kind."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
@@ -109,7 +124,7 @@ def reference_value(kind: str, value: Any, spec: dict[str, Any]) -> Any:
     if kind == "category":
         return value.strip().lower().replace(" ", "_").replace("-", "_")
     if kind in ("float", "int"):
-        return float(value)
+        return reference_number(value, spec)
     if kind == "bool":
         text = value.strip().lower()
         assert text in TRUE_TEXT | FALSE_TEXT, f"odd yes/no value {value!r} was kept"
@@ -135,6 +150,7 @@ def assert_cell(table: str, row: Any, column: str, kind: str, kept: Any, expecte
 
 def assert_kept_cells_equal_source(case: dict[str, Any], base: ClientBase) -> None:
     dates = case.get("dates", {})
+    numbers = case.get("numbers", {})
     for table, (header, rows) in source_tables(case).items():
         kept = getattr(base, table)
         schema = SCHEMAS[table]
@@ -143,7 +159,8 @@ def assert_kept_cells_equal_source(case: dict[str, Any], base: ClientBase) -> No
             for col in schema.columns:
                 if col.name not in header:
                     continue
-                spec = dates.get(f"{table}.{col.name}", {})
+                key = f"{table}.{col.name}"
+                spec = numbers.get(key, {}) if col.kind in ("float", "int") else dates.get(key, {})
                 expected = reference_value(col.kind, source[col.name], spec)
                 assert_cell(table, label, col.name, col.kind, kept.at[label, col.name], expected)
 

@@ -108,3 +108,28 @@ def test_policy_lines_and_public_names_are_present():
     assert "Numbers are converted to text" in TEXT
     for name in records.__all__:
         assert f"`{name}" in TEXT, name
+
+
+def synonyms_section() -> str:
+    """The "Header synonyms" section as docs/data-model.md must hold it."""
+    from clientalytics.mapping import SYNONYMS
+
+    lines = [
+        "## Header synonyms",
+        "",
+        "A file's headers are matched to these columns case-insensitively, with `ё` read as",
+        "`е` and spaces, underscores and punctuation ignored; a column's own name always",
+        "matches. A mapping (`mapping=` / `--mapping`) or a preset overrides them; two",
+        "headers that match one column are an error. See [Your own data](your-own-data.md).",
+        "",
+    ]
+    for table, columns in SYNONYMS.items():
+        lines += [f"#### Synonyms of `{table}`", "", "| column | accepted headers |", "|---|---|"]
+        for column, headers in columns.items():
+            lines.append(f"| `{column}` | {', '.join(headers)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def test_every_header_synonym_is_listed():
+    assert synonyms_section() in TEXT

@@ -12,6 +12,7 @@ from lifetimes.utils import calibration_and_holdout_data, summary_data_from_tran
 
 import clientalytics.summary as summary_module
 from clientalytics import ValidationError, calibration_holdout_split, summarize
+from clientalytics._engines import _pandas as pandas_plan
 from clientalytics.engine import to_lazy
 from clientalytics.periods import period_index
 
@@ -251,7 +252,7 @@ def engine_plan(monkeypatch):
 
     def run(func, *args, **kwargs):
         with monkeypatch.context() as m:
-            m.setattr(summary_module, "_encode", lambda *a, **k: None)
+            m.setattr(pandas_plan, "encode", lambda *a, **k: None)
             return func(*args, **kwargs)
 
     return run
@@ -344,7 +345,7 @@ def test_period_index_of_arrays(resolution, unit):
         format="ISO8601",
     ).as_unit(resolution)
     frame = pd.DataFrame({"client_id": list("abcdefgh"), "date": dates, "revenue": 1.0})
-    encoded = summary_module._encode(
+    encoded = pandas_plan.encode(
         to_lazy(frame),
         client_col="client_id",
         date_col="date",
@@ -372,7 +373,7 @@ def test_other_column_types_use_the_same_numbers(engine_plan):
 def test_time_zone_aware_dates_run_the_engine_plan():
     tx = _random_transactions(5, n=300)
     aware = tx.assign(date=tx["date"].dt.tz_localize("UTC"))
-    encoded = summary_module._encode(
+    encoded = pandas_plan.encode(
         to_lazy(aware),
         client_col="client_id",
         date_col="date",

@@ -275,3 +275,24 @@ class FitData:
             uo[codes] = other
             self._pairs[which] = (codes, ux, uo)
         return self._pairs[which]
+
+
+#: Suffix of the calibration columns of :func:`clientalytics.summary.calibration_holdout_split`.
+CALIBRATION_SUFFIX = "_cal"
+
+
+def calibration_columns(summary: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Return ``summary`` itself, or its calibration columns renamed without ``_cal``.
+
+    A table with all of ``columns`` is returned unchanged. A calibration/holdout
+    table (the output of :func:`clientalytics.summary.calibration_holdout_split`)
+    that has ``<column>_cal`` for each of them instead is returned with every
+    ``*_cal`` column renamed to its base name and the holdout columns left out, so
+    that models can be fitted on it directly.
+    """
+    if not isinstance(summary, pd.DataFrame) or all(c in summary.columns for c in columns):
+        return summary
+    if not all(f"{c}{CALIBRATION_SUFFIX}" in summary.columns for c in columns):
+        return summary
+    cal = [c for c in summary.columns if isinstance(c, str) and c.endswith(CALIBRATION_SUFFIX)]
+    return summary[cal].rename(columns={c: c.removesuffix(CALIBRATION_SUFFIX) for c in cal})

@@ -26,6 +26,12 @@ ValueAndGradient = Callable[[FloatArray], tuple[float, FloatArray]]
 #: parameter to the edge of its space: the model is degenerate for these data.
 _LOG_PARAM_LIMIT = 30.0
 
+#: an optimum with a log-parameter beyond this magnitude (a parameter above 1e5 or below
+#: 1e-5 on the fitting scale, where the oldest client has age 1) is a boundary solution:
+#: a gamma or beta mixing distribution has collapsed to a point (e.g. BG/NBD with
+#: a = 136,596 and b = 849,587), so that only a ratio of two parameters is identified
+_BOUNDARY_LOG_PARAM = float(np.log(1e5))
+
 _HINT = (
     "Try penalizer_coef=0.001 (or larger) to regularise the fit, check that the summary "
     "uses the intended time unit (days, weeks or months) and that enough clients made "
@@ -237,6 +243,14 @@ def minimize_log_params(
             f"(largest gradient {np.max(np.abs(grad)):.2e}; scipy says: {result.message}). "
             f"{_HINT}"
         )
+    if np.max(np.abs(x)) > _BOUNDARY_LOG_PARAM:
+        edge = [n for n, v in zip(names, x, strict=True) if abs(v) > _BOUNDARY_LOG_PARAM]
+        raise ConvergenceError(
+            f"{model}: boundary solution, parameter(s) {edge} went beyond 1e5 or below 1e-5 "
+            f"({_shown(names, x)} on the fitting time scale): a mixing distribution collapsed "
+            f"to a point and only ratios of parameters are identified, so forecasts and "
+            f"standard errors would be meaningless. {_HINT}"
+        )
     return x, hess
 
 
@@ -248,3 +262,94 @@ def _inverse_or_none(hess: FloatArray) -> FloatArray | None:
     if not np.all(np.isfinite(inv)) or np.any(np.linalg.eigvalsh((inv + inv.T) / 2) <= 0):
         return None
     return (inv + inv.T) / 2
+
+
+def log_params_covariance(
+    hess: FloatArray,
+    n_obs: float,
+    *,
+    model: str,
+    names: tuple[str, ...],
+    log_params: FloatArray,
+) -> FloatArray:
+    """Covariance of the log-parameters from the observed information matrix.
+
+    Parameters
+    ----------
+    hess : numpy.ndarray
+        Hessian, over log-parameters, of the objective minimised by
+        :func:`minimize_log_params` (a mean negative log-likelihood per client, so
+        the observed information is ``n_obs * hess``).
+    n_obs : float
+        Number of clients (sum of weights) the mean was taken over.
+    model : str
+        Model name used in error messages.
+    names : tuple of str
+        Parameter names used in error messages.
+    log_params : numpy.ndarray
+        Log-parameters at the optimum, shown in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        Inverse of the observed information: the asymptotic covariance matrix of the
+        maximum-likelihood log-parameters. Rescaling the time axis shifts
+        log-parameters by a constant, so this covariance holds in any time unit.
+
+    Raises
+    ------
+    ConvergenceError
+        When the information matrix is singular or not positive definite.
+    """
+    info = n_obs * (hess + hess.T) / 2
+    try:
+        cov = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        cov = np.full_like(info, np.nan)
+    cov = (cov + cov.T) / 2
+    variances = np.diag(cov)
+    if not np.all(np.isfinite(cov)) or np.any(variances <= 0):
+        raise ConvergenceError(
+            f"{model}: the information matrix at {_shown(names, log_params)} is singular, so "
+            f"the parameters have no standard errors and the data do not identify them. {_HINT}"
+        )
+    return np.asarray(cov, dtype=np.float64)
+
+
+def chord_newton(
+    fun: Objective,
+    value_and_grad: ValueAndGradient | None,
+    x0: FloatArray,
+    hess_inv: FloatArray,
+    *,
+    tol: float | FloatArray = 1e-6,
+    max_iter: int = 30,
+) -> FloatArray | None:
+    """Re-locate an optimum after a small change of the data, or return ``None``.
+
+    Newton iterations with a fixed inverse Hessian ``hess_inv`` (from the fit on the
+    original data) and the exact gradient (central differences of ``fun`` without
+    one). A bootstrap resample moves the optimum by about one standard error, where
+    the Hessian barely changes, so each step shrinks the distance to the new optimum
+    by a factor of order ``1/sqrt(n)``. ``tol`` (a number or one per parameter, in
+    log-parameters) bounds the last step; the point returned is then closer still,
+    since that step has been applied. ``None`` when the steps do not shrink below
+    ``tol`` within ``max_iter`` iterations; the caller then runs a full search.
+    """
+    safe = _safe(fun)
+    x = x0.copy()
+    for _ in range(max_iter):
+        if value_and_grad is not None:
+            with np.errstate(all="ignore"):
+                grad = value_and_grad(x)[1]
+        else:
+            grad = numerical_gradient(safe, x)
+        if not np.all(np.isfinite(grad)):
+            return None
+        step = hess_inv @ grad
+        x = x - step
+        if np.max(np.abs(x)) > _BOUNDARY_LOG_PARAM + 5:
+            return None
+        if np.all(np.abs(step) < tol):
+            return x
+    return None

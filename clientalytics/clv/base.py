@@ -9,33 +9,154 @@ scoring methods, which also evaluate each distinct history only once.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
+from scipy.stats import norm
 from sklearn.base import BaseEstimator
 
 from clientalytics.clv._data import (
     MODEL_INPUT_COLUMNS,
     FitData,
+    calibration_columns,
     check_sample_weight,
     check_summary,
     compress,
 )
-from clientalytics.clv._optimize import minimize_log_params
+from clientalytics.clv._optimize import log_params_covariance, minimize_log_params
 from clientalytics.clv._special import wdot
 from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
 from clientalytics.periods import SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
 
 FloatArray = NDArray[np.float64]
+_R = TypeVar("_R")
 
 #: above this many distinct histories, models without an exact gradient first fit a
 #: random subsample of this size to get a starting point near the optimum
 _WARM_START_ROWS = 4000
 
+#: Gauss-Laguerre nodes of the generic DERT quadrature (exact for polynomials of degree
+#: 2 * 60 - 1 in the horizon; the conditional expectations are smooth and bounded)
+_LAGUERRE_NODES = 60
 
-class TransactionModel(BaseEstimator):
+
+#: Columns of the ``summary`` table of every fitted CLV model.
+SUMMARY_COLUMNS = ["estimate", "standard_error", "lower", "upper"]
+
+
+def _check_level(level: float) -> float:
+    level = float(level)
+    if not 0 < level < 1:
+        raise ValidationError(f"level must be a probability strictly between 0 and 1, got {level}")
+    return level
+
+
+class ParameterUncertaintyMixin:
+    """Standard errors, confidence intervals and a summary table for a fitted model.
+
+    Every CLV model has positive parameters and is fitted over their logarithms, so
+    the model stores ``log_params_covariance_``, the inverse of the observed
+    information matrix of the log-parameters at the maximum-likelihood estimate
+    (for a penalised fit, of the penalised objective). Standard errors on the
+    natural scale follow by the delta method (``se(theta) = theta * se(log theta)``)
+    and intervals are computed on the log scale, ``exp(log theta +- z se(log theta))``,
+    so they never leave the positive half-line.
+
+    A subclass sets ``params_`` and calls :meth:`_set_uncertainty` in ``fit``.
+    """
+
+    params_: pd.Series
+    log_params_covariance_: pd.DataFrame
+
+    def _set_uncertainty(
+        self, hess: FloatArray, n_obs: float, *, model: str, log_params: FloatArray
+    ) -> None:
+        """Store ``log_params_covariance_`` from the Hessian of the mean objective."""
+        names = tuple(self.params_.index)
+        cov = log_params_covariance(hess, n_obs, model=model, names=names, log_params=log_params)
+        self.log_params_covariance_ = pd.DataFrame(cov, index=list(names), columns=list(names))
+
+    def _uncertainty_fitted(self) -> pd.DataFrame:
+        if not hasattr(self, "log_params_covariance_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call fit first.")
+        return self.log_params_covariance_
+
+    @property
+    def covariance_(self) -> pd.DataFrame:
+        """Asymptotic covariance matrix of the parameters (delta method), as a DataFrame."""
+        cov = self._uncertainty_fitted()
+        theta = self.params_.to_numpy()
+        return pd.DataFrame(
+            cov.to_numpy() * np.outer(theta, theta), index=cov.index, columns=cov.columns
+        )
+
+    @property
+    def standard_errors_(self) -> pd.Series:
+        """Standard error of each parameter, named ``standard_error``.
+
+        ``theta * se(log theta)``, where ``se(log theta)`` comes from the observed
+        information matrix: the usual maximum-likelihood standard error, identical to
+        the one computed on the natural scale at the optimum.
+        """
+        cov = self._uncertainty_fitted()
+        se_log = np.sqrt(np.diag(cov.to_numpy()))
+        return pd.Series(self.params_.to_numpy() * se_log, index=cov.index, name="standard_error")
+
+    def confidence_intervals(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals of the parameters, computed on the log scale.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            Coverage probability of each interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by parameter name, columns ``lower`` and ``upper``:
+            ``exp(log theta -+ z se(log theta))`` with ``z`` the normal quantile of
+            ``(1 + level) / 2``.
+        """
+        level = _check_level(level)
+        cov = self._uncertainty_fitted()
+        z = float(norm.ppf(0.5 + level / 2))
+        log_theta = np.log(self.params_.to_numpy())
+        se_log = np.sqrt(np.diag(cov.to_numpy()))
+        return pd.DataFrame(
+            {"lower": np.exp(log_theta - z * se_log), "upper": np.exp(log_theta + z * se_log)},
+            index=cov.index,
+        )
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Table of the fitted parameters with their uncertainty.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by parameter name, columns :data:`SUMMARY_COLUMNS`:
+            ``estimate``, ``standard_error`` and the 95 % interval ``lower``,
+            ``upper`` of :meth:`confidence_intervals`.
+        """
+        table = self.confidence_intervals(0.95)
+        table.insert(0, "standard_error", self.standard_errors_)
+        table.insert(0, "estimate", self.params_.to_numpy())
+        return table[SUMMARY_COLUMNS]
+
+    def _fitted_repr(self, base: str) -> str:
+        if not hasattr(self, "params_"):
+            return base
+        shown = ", ".join(f"{name}={value:.4g}" for name, value in self.params_.items())
+        return f"{base} fitted: {shown}"
+
+    def __repr__(self) -> str:
+        return self._fitted_repr(super().__repr__())
+
+
+class TransactionModel(ParameterUncertaintyMixin, BaseEstimator):
     """Base class of the models of repeat-purchase counts and customer dropout.
 
     Subclasses define the parameter names, the per-history log-likelihood, the
@@ -80,10 +201,53 @@ class TransactionModel(BaseEstimator):
     def _unconditional_expected(self, params: FloatArray, t: FloatArray) -> FloatArray:
         raise NotImplementedError
 
+    #: models whose conditional expectation is ``P(alive) * E[X | alive]`` with the
+    #: second factor a function of ``(frequency, T)`` only define
+    #: ``_expected_if_alive(params, t, x, T)``; value intervals then evaluate it once
+    #: per distinct ``(frequency, T)`` pair
+    _expected_if_alive: Callable[[FloatArray, float, FloatArray, FloatArray], FloatArray]
+
     def _simulate(
         self, params: FloatArray, T: FloatArray, rng: np.random.Generator
     ) -> tuple[FloatArray, FloatArray]:
         raise NotImplementedError
+
+    # hooks of the predictive distributions; a model that does not provide them gets a
+    # clear NotImplementedError from the public methods
+    def _alive_posterior(
+        self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        """Parameters of each client's process, restarted at ``T``, given it is alive there."""
+        raise NotImplementedError
+
+    def _new_client(self, params: FloatArray) -> tuple[float, tuple[FloatArray, ...]]:
+        """Probability a new client is active after its first purchase, and its parameters."""
+        raise NotImplementedError
+
+    def _fresh_pmf(self, post: tuple[FloatArray, ...], t: float, k: FloatArray) -> FloatArray:
+        """P(k purchases in (0, t]) of active clients with parameters ``post``, (n, len(k))."""
+        raise NotImplementedError
+
+    def _survival_given_alive(
+        self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        """Probability that a client alive at ``T`` is still alive at ``T + t``."""
+        raise NotImplementedError
+
+    def _dert(
+        self, params: FloatArray, delta: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        """Discounted expected residual transactions at continuous discount rate ``delta``.
+
+        ``DERT = int_0^inf exp(-delta t) dE[X(T, T + t)] = E[X(T, T + U)]`` with
+        ``U ~ Exponential(delta)`` (integration by parts), evaluated by Gauss-Laguerre
+        quadrature of the conditional expectation. Models with a closed form override it.
+        """
+        nodes, weights = np.polynomial.laguerre.laggauss(_LAGUERRE_NODES)
+        total = np.zeros_like(x)
+        for node, weight in zip(nodes, weights, strict=True):
+            total += weight * self._conditional_expected(params, float(node / delta), x, tx, T)
+        return total
 
     def _mean_log_likelihood(
         self, params: FloatArray, data: FitData, *, gradient: bool
@@ -129,6 +293,7 @@ class TransactionModel(BaseEstimator):
             )
 
     def _prepared(self, summary: pd.DataFrame) -> pd.DataFrame:
+        summary = calibration_columns(summary, MODEL_INPUT_COLUMNS)
         data = check_summary(summary, columns=MODEL_INPUT_COLUMNS)
         self._check_discrete(data)
         return data
@@ -154,7 +319,9 @@ class TransactionModel(BaseEstimator):
         ----------
         summary : pandas.DataFrame
             One row per client with columns ``frequency``, ``recency`` and ``T``
-            (the output of :func:`clientalytics.summary.summarize`).
+            (the output of :func:`clientalytics.summary.summarize`), or the output of
+            :func:`clientalytics.summary.calibration_holdout_split`, whose
+            ``frequency_cal``, ``recency_cal`` and ``T_cal`` are then used.
         time_unit : {"D", "W", "M"}, optional
             Unit of ``recency`` and ``T`` (the ``time_unit`` the summary was made
             with). Stored as ``time_unit_``, from which
@@ -187,6 +354,8 @@ class TransactionModel(BaseEstimator):
         unit = None if time_unit is None else check_time_unit(time_unit, SUMMARY_TIME_UNITS)
         data = self._prepared(summary)
         weight = check_sample_weight(sample_weight, len(data))
+        # a model converted from lifetimes and then refitted is no longer a conversion
+        self.__dict__.pop("converted_from_", None)
         x = data["frequency"].to_numpy()
         tx = data["recency"].to_numpy()
         T = data["T"].to_numpy()
@@ -200,37 +369,25 @@ class TransactionModel(BaseEstimator):
         w = packed.weight
         scale = 1.0 if self.discrete_time else 1.0 / float(T.max())
         fit_data = FitData(cx, ctx * scale, cT * scale, w)
-        pen = float(self.penalizer_coef)
-
-        def objective(log_params: FloatArray) -> float:
-            params = np.exp(log_params)
-            ll, _ = self._mean_log_likelihood(params, fit_data, gradient=False)
-            return float(-ll + pen * np.sum(params**2))
-
-        def value_and_grad(log_params: FloatArray) -> tuple[float, FloatArray]:
-            params = np.exp(log_params)
-            ll, grad = self._mean_log_likelihood(params, fit_data, gradient=True)
-            assert grad is not None
-            value = float(-ll + pen * np.sum(params**2))
-            return value, (-grad + 2 * pen * params) * params
-
         start = self._initial_log_params()
-        has_gradient = (
-            self._mean_log_likelihood(np.exp(start), fit_data, gradient=True)[1] is not None
-        )
+        objective, value_and_grad = self._objectives(fit_data, start)
+        has_gradient = value_and_grad is not None
         hess0 = None
         if not has_gradient and fit_data.x.shape[0] > _WARM_START_ROWS:
             start, hess0 = self._warm_start(fit_data, start)
-        log_params, _ = minimize_log_params(
+        log_params, hess = minimize_log_params(
             objective,
             start,
             model=self.model_name,
             names=self.param_names,
-            value_and_grad=value_and_grad if has_gradient else None,
+            value_and_grad=value_and_grad,
             hess0=hess0,
         )
         params = self._scaled(np.exp(log_params), 1.0 / scale)
         self.params_ = pd.Series(params, index=list(self.param_names), name="value")
+        self._set_uncertainty(
+            hess, fit_data.total, model=self.model_name, log_params=np.log(params)
+        )
         with np.errstate(all="ignore"):
             ll = self._log_likelihood(params, cx, ctx, cT)
         self.log_likelihood_ = wdot(w, ll)
@@ -242,6 +399,36 @@ class TransactionModel(BaseEstimator):
         self.aic_ = 2 * k - 2 * self.log_likelihood_
         self.bic_ = k * np.log(fit_data.total) - 2 * self.log_likelihood_
         return self
+
+    def _objectives(
+        self, data: FitData, probe: FloatArray | None
+    ) -> tuple[
+        Callable[[FloatArray], float], Callable[[FloatArray], tuple[float, FloatArray]] | None
+    ]:
+        """Penalised mean negative log-likelihood over log-parameters, and its gradient.
+
+        The second function is ``None`` when the model has no exact gradient
+        (checked at the log-parameters ``probe``; ``probe=None`` skips the check and
+        assumes an exact gradient exists).
+        """
+        pen = float(self.penalizer_coef)
+
+        def objective(log_params: FloatArray) -> float:
+            params = np.exp(log_params)
+            ll, _ = self._mean_log_likelihood(params, data, gradient=False)
+            return float(-ll + pen * np.sum(params**2))
+
+        def value_and_grad(log_params: FloatArray) -> tuple[float, FloatArray]:
+            params = np.exp(log_params)
+            ll, grad = self._mean_log_likelihood(params, data, gradient=True)
+            assert grad is not None
+            value = float(-ll + pen * np.sum(params**2))
+            return value, (-grad + 2 * pen * params) * params
+
+        if probe is None:
+            return objective, value_and_grad
+        has_gradient = self._mean_log_likelihood(np.exp(probe), data, gradient=True)[1] is not None
+        return objective, value_and_grad if has_gradient else None
 
     def _warm_start(self, data: FitData, start: FloatArray) -> tuple[FloatArray, FloatArray | None]:
         """Fit a fixed random subsample of distinct histories to start the full fit nearby.
@@ -360,15 +547,167 @@ class TransactionModel(BaseEstimator):
         self._check_finite(out, params)
         return out[packed.inverse]
 
-    def probability_alive(self, summary: pd.DataFrame) -> pd.Series:
-        """Probability that each client is still active at the end of observation.
+    def probability_alive(self, summary: pd.DataFrame, *, t: float = 0.0) -> pd.Series:
+        """Probability that each client is still active ``t`` time units after observation.
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            Client histories (``frequency``, ``recency``, ``T``).
+        t : float, default 0.0
+            Horizon after the end of observation, in the summary's time unit (whole
+            periods for BG/BB). ``t=0`` is the probability of being active now; the
+            published BG/BB tables (Fader, Hardie & Shang 2010) look one period
+            ahead, ``t=1``, and so include the chance of dropping out at the start of
+            the next opportunity.
 
         Returns
         -------
         pandas.Series
             Named ``probability_alive``, values in [0, 1], indexed like ``summary``.
         """
-        return self._score_distinct(summary, "alive").clip(0.0, 1.0).rename("probability_alive")
+        t = self._check_horizon(t)
+        if t == 0:
+            alive = self._score_distinct(summary, "alive")
+            return alive.clip(0.0, 1.0).rename("probability_alive")
+        params = self._check_fitted()
+        cx, ctx, cT, inverse = self._distinct(summary)
+        with np.errstate(all="ignore"):
+            now = self._probability_alive(params, cx, ctx, cT)
+            values = now * self._hook(self._survival_given_alive, params, t, cx, ctx, cT)
+        self._check_finite(values, params)
+        return pd.Series(
+            np.clip(values[inverse], 0.0, 1.0), index=summary.index, name="probability_alive"
+        )
+
+    def _distinct(
+        self, summary: pd.DataFrame
+    ) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.intp]]:
+        data = self._prepared(summary)
+        packed = compress(
+            data["frequency"].to_numpy(), data["recency"].to_numpy(), data["T"].to_numpy()
+        )
+        cx, ctx, cT = packed.columns
+        return cx, ctx, cT, packed.inverse
+
+    def _hook(self, method: Callable[..., _R], *args: object) -> _R:
+        try:
+            return method(*args)
+        except NotImplementedError:
+            raise NotImplementedError(
+                f"{self.model_name} ({type(self).__name__}) does not provide this prediction"
+            ) from None
+
+    @staticmethod
+    def _check_counts(k: ArrayLike) -> FloatArray:
+        counts = np.atleast_1d(np.asarray(k, dtype=np.float64)).reshape(-1)
+        bad = ~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts))
+        if bad.any() or counts.shape[0] == 0:
+            raise ValidationError(
+                f"k must be whole numbers of purchases >= 0, got {np.asarray(k).tolist()}"
+            )
+        return counts
+
+    def probability_of_purchases(
+        self, summary: pd.DataFrame, *, t: float, k: int | ArrayLike
+    ) -> pd.Series | pd.DataFrame:
+        """Probability that each client makes exactly ``k`` purchases in the next ``t`` units.
+
+        ``P(X(T, T + t) = k | frequency, recency, T)``: with probability
+        ``1 - P(alive)`` the client has left and makes none; otherwise its purchase
+        rate and dropout propensity are updated by its history and its future is
+        that of a client active at ``T``.
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            Client histories (``frequency``, ``recency``, ``T``).
+        t : float
+            Horizon in the summary's time unit (whole periods for BG/BB).
+        k : int or array-like of int
+            Number(s) of purchases.
+
+        Returns
+        -------
+        pandas.Series or pandas.DataFrame
+            For a single ``k`` a Series named ``probability_of_purchases``; for
+            several, a DataFrame with one column per ``k``. Indexed like ``summary``.
+            Summed over ``k = 0, 1, ...`` the probabilities are 1.
+        """
+        t = self._check_horizon(t)
+        counts = self._check_counts(k)
+        params = self._check_fitted()
+        cx, ctx, cT, inverse = self._distinct(summary)
+        with np.errstate(all="ignore"):
+            alive = self._probability_alive(params, cx, ctx, cT)
+            post = self._hook(self._alive_posterior, params, cx, ctx, cT)
+            pmf = alive[:, None] * self._fresh_pmf(post, t, counts)
+            pmf += (1.0 - alive)[:, None] * (counts == 0)[None, :]
+        self._check_finite(pmf, params)
+        pmf = np.clip(pmf, 0.0, 1.0)[inverse]
+        if np.ndim(k) == 0:
+            return pd.Series(pmf[:, 0], index=summary.index, name="probability_of_purchases")
+        return pd.DataFrame(pmf, index=summary.index, columns=counts.astype(np.int64).tolist())
+
+    def probability_of_purchases_new_client(self, *, t: float, k: int | ArrayLike) -> FloatArray:
+        """Probability that a new client makes exactly ``k`` repeat purchases within ``t``.
+
+        Parameters
+        ----------
+        t : float
+            Time since the first purchase, in the fitted time unit.
+        k : int or array-like of int
+            Number(s) of repeat purchases.
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities, one per ``k`` (a 1-d array, also for a single ``k``).
+        """
+        t = self._check_horizon(t)
+        counts = self._check_counts(k)
+        params = self._check_fitted()
+        with np.errstate(all="ignore"):
+            alive, post = self._hook(self._new_client, params)
+            pmf = alive * self._fresh_pmf(post, t, counts)[0] + (1.0 - alive) * (counts == 0)
+        return np.asarray(np.clip(pmf, 0.0, 1.0), dtype=np.float64)
+
+    def discounted_expected_purchases(
+        self, summary: pd.DataFrame, *, discount_rate: float
+    ) -> pd.Series:
+        """Discounted expected residual transactions (DERT) of each client.
+
+        The present value, at the end of observation, of all of a client's future
+        purchases, each counted as 1 and discounted by ``(1 + discount_rate) ** -t``
+        at its time ``t`` (continuous time; opportunity ``n + i`` is discounted by
+        ``(1 + discount_rate) ** -i`` for BG/BB). Multiplied by a value per purchase
+        it is the infinite-horizon residual lifetime value (Fader, Hardie & Lee 2005,
+        "RFM and CLV", Journal of Marketing Research 42(4)).
+
+        Parameters
+        ----------
+        summary : pandas.DataFrame
+            Client histories (``frequency``, ``recency``, ``T``).
+        discount_rate : float
+            Discount rate per time unit of the summary, > 0 (e.g. 15 % a year is
+            ``1.15 ** (1 / 52) - 1`` per week).
+
+        Returns
+        -------
+        pandas.Series
+            Named ``dert``, indexed like ``summary``.
+        """
+        rate = float(discount_rate)
+        if not np.isfinite(rate) or rate <= 0:
+            raise ValidationError(
+                f"discount_rate must be a positive rate per time unit, got {discount_rate}"
+            )
+        params = self._check_fitted()
+        cx, ctx, cT, inverse = self._distinct(summary)
+        with np.errstate(all="ignore"):
+            values = self._hook(self._dert, params, float(np.log1p(rate)), cx, ctx, cT)
+        self._check_finite(values, params)
+        return pd.Series(values[inverse], index=summary.index, name="dert")
 
     def client_log_likelihood(self, summary: pd.DataFrame) -> pd.Series:
         """Log-likelihood of each client's history under the fitted parameters.

@@ -13,6 +13,7 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import betaln, digamma, gammaln, hyp2f1
+from scipy.stats import nbinom
 
 from clientalytics.clv._data import FitData
 from clientalytics.clv._special import (
@@ -122,6 +123,12 @@ class BetaGeoModel(TransactionModel):
     def _conditional_expected(
         self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
     ) -> FloatArray:
+        alive = self._probability_alive(params, x, tx, T)
+        return np.asarray(alive * self._expected_if_alive(params, t, x, T), dtype=np.float64)
+
+    def _expected_if_alive(
+        self, params: FloatArray, t: float, x: FloatArray, T: FloatArray
+    ) -> FloatArray:
         r, alpha, a, b = params
         a = away_from_one(a)
         if t == 0:
@@ -129,8 +136,7 @@ class BetaGeoModel(TransactionModel):
         log_u = np.log(alpha + T) - np.log(alpha + T + t)
         z = t / (alpha + T + t)
         bracket = bgnbd_bracket(a, np.full_like(x, a + b - 1 - r), a + b + x - 1, z, log_u)
-        alive = self._probability_alive(params, x, tx, T)
-        return np.asarray(alive * (a + b + x - 1) / (a - 1) * bracket, dtype=np.float64)
+        return np.asarray((a + b + x - 1) / (a - 1) * bracket, dtype=np.float64)
 
     def _unconditional_expected(self, params: FloatArray, t: FloatArray) -> FloatArray:
         r, alpha, a, b = params
@@ -149,6 +155,67 @@ class BetaGeoModel(TransactionModel):
         rate = rng.gamma(r, 1.0 / alpha, size=T.shape[0])
         drop = rng.beta(a, b, size=T.shape[0])
         return _simulate_poisson_with_dropout(rate, drop, T, rng, drop_at_start=False)
+
+    def _alive_posterior(
+        self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        r, alpha, a, b = params
+        return r + x, alpha + T, np.full_like(x, a), b + x
+
+    def _new_client(self, params: FloatArray) -> tuple[float, tuple[FloatArray, ...]]:
+        return 1.0, tuple(np.array([v]) for v in params)
+
+    def _fresh_pmf(self, post: tuple[FloatArray, ...], t: float, k: FloatArray) -> FloatArray:
+        first, second, third, fourth = post
+        return bg_fresh_pmf(first, second, third, fourth, t, k)
+
+    def _survival_given_alive(
+        self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        r, alpha, a, b = params
+        return bg_survival(r + x, alpha + T, a, b + x, t)
+
+
+def bg_fresh_pmf(
+    r: FloatArray, alpha: FloatArray, a: FloatArray, b: FloatArray, t: float, k: FloatArray
+) -> FloatArray:
+    """PMF of purchases in ``(0, t]`` of BG/NBD clients active at time 0.
+
+    Fader, Hardie & Lee (2005), equation (8), with per-client parameters: the client
+    is still active after ``k`` purchases (beta-weighted NBD probability of ``k``) or
+    dropped out after the ``k``-th, having made at least ``k`` purchases by ``t``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(r), len(k))``.
+    """
+    r, alpha, a, b = (np.asarray(v, dtype=np.float64)[:, None] for v in (r, alpha, a, b))
+    kk = k[None, :]
+    prob = alpha / (alpha + t)
+    base = betaln(a, b)
+    stay = np.exp(betaln(a, b + kk) - base + nbinom.logpmf(kk, r, prob))
+    if t == 0:
+        return np.asarray(np.broadcast_to((kk == 0) * 1.0, stay.shape), dtype=np.float64)
+    drop = np.where(
+        kk > 0,
+        np.exp(betaln(a + 1, b + np.maximum(kk, 1.0) - 1) - base) * nbinom.sf(kk - 1, r, prob),
+        0.0,
+    )
+    return np.asarray(stay + drop, dtype=np.float64)
+
+
+def bg_survival(r: FloatArray, alpha: FloatArray, a: float, b: FloatArray, t: float) -> FloatArray:
+    """Probability that BG/NBD clients active at 0 are still active at ``t``.
+
+    ``E[exp(-lambda p t)]`` over ``lambda ~ Gamma(r, alpha)``, ``p ~ Beta(a, b)``:
+    ``2F1(r, a; a + b; -t / alpha)``, Pfaff-transformed to a positive argument.
+    """
+    z = t / (alpha + t)
+    return np.asarray(
+        np.exp(a * (np.log(alpha) - np.log(alpha + t))) * hyp2f1(a + b - r, a, a + b, z),
+        dtype=np.float64,
+    )
 
 
 def _simulate_poisson_with_dropout(

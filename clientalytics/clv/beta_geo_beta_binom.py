@@ -107,6 +107,66 @@ class BetaGeoBetaBinomModel(TransactionModel):
             dtype=np.float64,
         )
 
+    def _alive_posterior(
+        self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        alpha, beta, gamma, delta = params
+        return alpha + x, beta + T - x, np.full_like(x, gamma), delta + T
+
+    def _new_client(self, params: FloatArray) -> tuple[float, tuple[FloatArray, ...]]:
+        return 1.0, tuple(np.array([v]) for v in params)
+
+    def _fresh_pmf(self, post: tuple[FloatArray, ...], t: float, k: FloatArray) -> FloatArray:
+        """PMF of purchases in the next ``t`` opportunities of clients active now.
+
+        The client survives exactly ``i`` of them (beta-geometric: probability
+        ``B(gamma+1, delta+i)/B(gamma, delta)`` for ``i < t``, ``B(gamma, delta+t)/B(gamma,
+        delta)`` for ``i = t``) and buys at ``k`` of those ``i`` (beta-binomial).
+        """
+        alpha, beta, gamma, delta = (np.asarray(v, dtype=np.float64)[:, None, None] for v in post)
+        m = round(t)
+        i = np.arange(m + 1, dtype=np.float64)[None, None, :]
+        kk = k[None, :, None]
+        log_alive = np.where(
+            i < m, betaln(gamma + 1, delta + i), betaln(gamma, delta + m)
+        ) - betaln(gamma, delta)
+        with np.errstate(invalid="ignore"):
+            log_buy = (
+                gammaln(i + 1)
+                - gammaln(kk + 1)
+                - gammaln(np.maximum(i - kk, 0) + 1)
+                + betaln(alpha + kk, beta + np.maximum(i - kk, 0))
+                - betaln(alpha, beta)
+            )
+        terms = np.where(i >= kk, np.exp(log_alive + log_buy), 0.0)
+        return np.asarray(terms.sum(axis=2), dtype=np.float64)
+
+    def _survival_given_alive(
+        self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        gamma, delta = params[2], params[3]
+        return np.asarray(np.exp(betaln(gamma, delta + T + t) - betaln(gamma, delta + T)))
+
+    def _dert(
+        self, params: FloatArray, delta: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        """``sum_i (1 + d)**-i P(purchase at opportunity T + i)``, ``d = exp(delta) - 1``.
+
+        Summed until the discount factor falls below 1e-12 (at most 100,000 terms).
+        """
+        alpha, beta, gamma, dlt = params
+        d = float(np.expm1(delta))
+        log_num = betaln(alpha + x + 1, beta + T - x) - betaln(alpha, beta)
+        log_num = log_num - self._log_likelihood(params, x, tx, T)
+        n_terms = int(min(100_000, np.ceil(np.log(1e12) / np.log1p(d))))
+        total = np.zeros_like(x)
+        for start in range(0, n_terms, 1000):
+            i = np.arange(start, min(start + 1000, n_terms), dtype=np.float64)[None, :]
+            # expected alive opportunity T + i + 1 given alive at T, per client
+            path = self._alive_path(gamma, dlt, T[:, None] + i, 1.0)
+            total += (path * (1.0 + d) ** -(i + 1)).sum(axis=1)
+        return np.asarray(np.exp(log_num) * total, dtype=np.float64)
+
     def _simulate(
         self, params: FloatArray, T: FloatArray, rng: np.random.Generator
     ) -> tuple[FloatArray, FloatArray]:

@@ -16,11 +16,20 @@ from clientalytics.exceptions import ValidationError
 from clientalytics.periods import SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
 from clientalytics.schema import require
 
+#: Days per summary time unit (the mean Gregorian month for "M").
+_DAYS_PER_UNIT: dict[TimeUnit, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12.0}
+
 
 def _grid(
     model: TransactionModel, max_frequency: int | None, max_recency: float | None, T: float | None
 ) -> tuple[np.ndarray, np.ndarray, float]:
     model._check_fitted()
+    if T is None and not hasattr(model, "T_max_"):
+        source = getattr(model, "converted_from_", "another library")
+        raise ValidationError(
+            f"{type(model).__name__} has no training data (converted from {source} "
+            "without its data), so it does not know the oldest client's age: pass T="
+        )
     age = float(T) if T is not None else model.T_max_
     top_rec = float(max_recency) if max_recency is not None else age
     if top_rec > age:
@@ -162,12 +171,15 @@ def cumulative_transactions(
     observation_end: pd.Timestamp | None = None,
     count_unit: TimeUnit | None = None,
 ) -> pd.DataFrame:
-    """Track cumulative repeat purchases over calendar time: actual vs model.
+    """Track cumulative and per-period repeat purchases over calendar time: actual vs model.
 
-    Each client's first purchase period starts its clock; the model's expectation
-    for a client acquired ``a`` periods before period ``p`` is
-    ``E[X(p - a)]`` of a new client. Purchases in the same period count once,
-    as in the summary.
+    The model's expectation at the end of period ``p`` sums, over the clients
+    acquired by then, ``E[X(age)]`` of a new client, where ``age`` is the exact time
+    from the client's first purchase to the end of the period (to
+    ``observation_end`` for the last, partial period), in ``time_unit``. Ages are
+    not rounded to whole periods, so on daily data the curve is neither shifted
+    by a period nor biased low. Purchases in the same ``count_unit`` period count
+    once, as in the summary.
 
     Parameters
     ----------
@@ -176,8 +188,9 @@ def cumulative_transactions(
     transactions : pandas.DataFrame
         One row per purchase with ``client_col`` and ``date_col``.
     time_unit : {"D", "W", "M"}, optional
-        Period of the summary the model was fitted on; by default the model's
-        ``time_unit_`` (given to its ``fit``). Required when the model has none.
+        Period of the summary the model was fitted on, and of the tracking table;
+        by default the model's ``time_unit_`` (given to its ``fit``). Required when
+        the model has none.
     client_col, date_col : str
         Column names.
     observation_end : pandas.Timestamp, optional
@@ -192,7 +205,8 @@ def cumulative_transactions(
     pandas.DataFrame
         Indexed by ``period`` (periods since the first purchase in the data), columns
         ``period_start`` (timestamp), ``actual`` and ``model`` (cumulative repeat
-        purchases up to the end of the period).
+        purchases up to the end of the period), ``actual_incremental`` and
+        ``model_incremental`` (repeat purchases within the period).
     """
     require(transactions, "transactions", [client_col, date_col])
     unit = resolve_time_unit(time_unit, model)
@@ -206,26 +220,40 @@ def cumulative_transactions(
     frame = pd.DataFrame(
         {
             "client": transactions[client_col].to_numpy(),
+            "date": dates.dt.normalize().to_numpy(),
             "bucket": dates.dt.to_period(counted),
             "period": dates.dt.to_period(unit),
         }
     )
     frame = frame[dates.to_numpy() <= end.to_datetime64()]
-    frame = frame.drop_duplicates(subset=["client", "bucket"])
+    frame = frame.sort_values("date", kind="stable").drop_duplicates(subset=["client", "bucket"])
     start = frame["period"].min()
     ordinal = frame["period"].apply(lambda p: (p - start).n).to_numpy()
     frame = frame.assign(k=ordinal)
     first_bucket = frame.groupby("client")["bucket"].transform("min")
     repeat_k = frame["k"][frame["bucket"] != first_bucket].to_numpy()
     n_periods = int((end.to_period(unit) - start).n) + 1
-    actual = np.cumsum(np.bincount(repeat_k, minlength=n_periods)[:n_periods])
-    first_k = frame.groupby("client")["k"].min().to_numpy()
-    cohort = np.bincount(first_k, minlength=n_periods)[:n_periods]
-    ages = np.arange(1, n_periods + 1, dtype=np.float64)
-    expected_by_age = np.concatenate([[0.0], model.expected_purchases_new_client(ages)])
-    expected = np.convolve(cohort.astype(np.float64), expected_by_age)[:n_periods]
-    starts = pd.period_range(start, periods=n_periods, freq=start.freq).to_timestamp()
+    incremental = np.bincount(repeat_k, minlength=n_periods)[:n_periods].astype(float)
+    periods = pd.period_range(start, periods=n_periods, freq=start.freq)
+    starts = periods.to_timestamp()
+    # end of each period: start of the next, and the day after observation_end for the last
+    ends = np.minimum(
+        (periods + 1).to_timestamp().to_numpy(), (end.normalize() + pd.Timedelta(days=1)).to_numpy()
+    )
+    first_dates = frame.groupby("client")["date"].min()
+    distinct, n_acquired = np.unique(first_dates.to_numpy(), return_counts=True)
+    age_days = (ends[None, :] - distinct[:, None]) / np.timedelta64(1, "D")
+    ages = np.clip(age_days, 0.0, None) / _DAYS_PER_UNIT[unit]
+    with np.errstate(all="ignore"):
+        expected_ages = model.expected_purchases_new_client(ages.reshape(-1)).reshape(ages.shape)
+    expected = n_acquired.astype(np.float64) @ np.where(age_days > 0, expected_ages, 0.0)
     return pd.DataFrame(
-        {"period_start": starts, "actual": actual.astype(float), "model": expected},
+        {
+            "period_start": starts,
+            "actual": np.cumsum(incremental),
+            "model": expected,
+            "actual_incremental": incremental,
+            "model_incremental": np.diff(expected, prepend=0.0),
+        },
         index=pd.Index(np.arange(n_periods), name="period"),
     )

@@ -28,6 +28,9 @@ def _split(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, float]:
     calibration = checked[list(CAL_COLUMNS)].rename(
         columns={"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T"}
     )
+    # the CNBD models also read the log inter-purchase sum of the calibration window
+    if "log_interpurchase_sum_cal" in data.columns:
+        calibration["log_interpurchase_sum"] = data["log_interpurchase_sum_cal"].to_numpy()
     durations = checked["duration_holdout"].unique()
     if durations.shape[0] != 1:
         raise ValidationError(
@@ -66,7 +69,9 @@ def holdout_predictions(
     data : pandas.DataFrame
         One row per client with ``frequency_cal``, ``recency_cal``, ``T_cal``,
         ``frequency_holdout`` and ``duration_holdout`` (the layout of
-        :func:`clientalytics.summary.calibration_holdout_split`), all in one time unit.
+        :func:`clientalytics.summary.calibration_holdout_split`), all in one time unit;
+        optionally ``log_interpurchase_sum_cal``, passed to the models as
+        ``log_interpurchase_sum`` (needed by the CNBD models).
     time_unit : {"D", "W", "M"}, optional
         That unit, passed to the fit (so the fitted copy can value clients with
         :func:`~clientalytics.clv.customer_lifetime_value`).

@@ -17,17 +17,24 @@ model for the whole base.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 from sklearn.base import BaseEstimator
 
-from clientalytics.clv._data import check_sample_weight, check_summary, compress
+from clientalytics.clv._data import (
+    calibration_columns,
+    check_sample_weight,
+    check_summary,
+    compress,
+)
 from clientalytics.clv._optimize import minimize_log_params
 from clientalytics.clv._special import wdot
+from clientalytics.clv.base import ParameterUncertaintyMixin
 from clientalytics.exceptions import (
     ConvergenceError,
     DataQualityWarning,
@@ -63,7 +70,33 @@ def _log_likelihood(params: FloatArray, x: FloatArray, m: FloatArray) -> FloatAr
     )
 
 
-class GammaGammaModel(BaseEstimator):
+def _objectives(
+    x: FloatArray, m: FloatArray, w: FloatArray, pen: float
+) -> tuple[Callable[[FloatArray], float], Callable[[FloatArray], tuple[float, FloatArray]]]:
+    """Penalised mean negative log-likelihood over ``log(p, q, gamma)`` and its gradient."""
+    total = float(w.sum())
+    log_x, log_m = np.log(x), np.log(m)
+
+    def objective(log_params: FloatArray) -> float:
+        params = np.exp(log_params)
+        return float(-wdot(w, _log_likelihood(params, x, m)) / total + pen * np.sum(params**2))
+
+    def value_and_grad(log_params: FloatArray) -> tuple[float, FloatArray]:
+        params = np.exp(log_params)
+        p, q, v = params
+        px = p * x
+        log_xmv = np.log(x * m + v)
+        shared = digamma(px + q)
+        g_p = wdot(w, x * (shared - digamma(px) + log_m + log_x - log_xmv))
+        g_q = wdot(w, shared - log_xmv) + total * (np.log(v) - digamma(q))
+        g_v = total * q / v - wdot(w, (px + q) / (x * m + v))
+        grad = -np.array([g_p, g_q, g_v]) / total + 2 * pen * params
+        return objective(log_params), grad * params
+
+    return objective, value_and_grad
+
+
+class GammaGammaModel(ParameterUncertaintyMixin, BaseEstimator):
     """Gamma-Gamma model of the expected value of a client's future purchases.
 
     Parameters
@@ -117,6 +150,7 @@ class GammaGammaModel(BaseEstimator):
     def _repeat_buyers(
         self, summary: pd.DataFrame, sample_weight: ArrayLike | None
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        summary = calibration_columns(summary, ("frequency", "monetary_value"))
         data = check_summary(summary, columns=("frequency",))
         require(summary, "summary", ["monetary_value"], hint="the Gamma-Gamma model needs it")
         raw = pd.to_numeric(summary["monetary_value"], errors="coerce")
@@ -171,9 +205,11 @@ class GammaGammaModel(BaseEstimator):
         ----------
         summary : pandas.DataFrame
             Columns ``frequency`` and ``monetary_value`` (mean value of the repeat
-            purchases). Clients with ``frequency == 0`` are ignored, and so are
-            repeat buyers with ``monetary_value <= 0`` (listed in ``excluded_``)
-            unless ``non_positive="raise"``.
+            purchases), or their ``_cal`` versions in the output of
+            :func:`clientalytics.summary.calibration_holdout_split`. Clients with
+            ``frequency == 0`` are ignored, and so are repeat buyers with
+            ``monetary_value <= 0`` (listed in ``excluded_``) unless
+            ``non_positive="raise"``.
         sample_weight : array-like, optional
             Number of clients each row stands for.
 
@@ -199,6 +235,7 @@ class GammaGammaModel(BaseEstimator):
             When repeat buyers with ``monetary_value <= 0`` are left out of the fit.
         """
         x, m, w = self._repeat_buyers(summary, sample_weight)
+        self.__dict__.pop("converted_from_", None)  # refitted: no longer a conversion
         if np.std(x) > 0 and np.std(m) > 0:
             corr = float(np.corrcoef(x, m)[0, 1])
         else:
@@ -217,16 +254,13 @@ class GammaGammaModel(BaseEstimator):
         cx, cm = packed.columns
         cw = packed.weight
         total = float(cw.sum())
-        pen = float(self.penalizer_coef)
-
-        def objective(log_params: FloatArray) -> float:
-            params = np.exp(log_params)
-            return float(
-                -wdot(cw, _log_likelihood(params, cx, cm)) / total + pen * np.sum(params**2)
-            )
-
-        log_params, _ = minimize_log_params(
-            objective, np.zeros(3), model="Gamma-Gamma", names=("p", "q", "gamma")
+        objective, value_and_grad = _objectives(cx, cm, cw, float(self.penalizer_coef))
+        log_params, hess = minimize_log_params(
+            objective,
+            np.zeros(3),
+            model="Gamma-Gamma",
+            names=("p", "q", "gamma"),
+            value_and_grad=value_and_grad,
         )
         p, q, v = np.exp(log_params)
         v *= scale
@@ -237,6 +271,7 @@ class GammaGammaModel(BaseEstimator):
                 f"penalizer_coef > 0."
             )
         self.params_ = pd.Series([p, q, v], index=["p", "q", "gamma"], name="value")
+        self._set_uncertainty(hess, total, model="Gamma-Gamma", log_params=np.log([p, q, v]))
         self.log_likelihood_ = wdot(w, _log_likelihood(np.array([p, q, v]), x, m))
         self.n_clients_ = float(w.sum())
         self.aic_ = 6 - 2 * self.log_likelihood_
@@ -279,6 +314,7 @@ class GammaGammaModel(BaseEstimator):
 
         ``monetary_value`` may be negative (credit notes) but must be finite.
         """
+        summary = calibration_columns(summary, ("frequency", "monetary_value"))
         data = check_summary(
             summary, columns=("frequency", "monetary_value"), signed=("monetary_value",)
         )

@@ -21,7 +21,7 @@ from clientalytics.clv._special import (
     wdot,
 )
 from clientalytics.clv.base import TransactionModel
-from clientalytics.clv.beta_geo import _simulate_poisson_with_dropout
+from clientalytics.clv.beta_geo import _simulate_poisson_with_dropout, bg_fresh_pmf, bg_survival
 
 FloatArray = NDArray[np.float64]
 
@@ -98,6 +98,12 @@ class ModifiedBetaGeoModel(TransactionModel):
     def _conditional_expected(
         self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
     ) -> FloatArray:
+        alive = self._probability_alive(params, x, tx, T)
+        return np.asarray(alive * self._expected_if_alive(params, t, x, T), dtype=np.float64)
+
+    def _expected_if_alive(
+        self, params: FloatArray, t: float, x: FloatArray, T: FloatArray
+    ) -> FloatArray:
         r, alpha, a, b = params
         a = away_from_one(a)
         if t == 0:
@@ -105,8 +111,7 @@ class ModifiedBetaGeoModel(TransactionModel):
         log_u = np.log(alpha + T) - np.log(alpha + T + t)
         z = t / (alpha + T + t)
         bracket = bgnbd_bracket(a, np.full_like(x, a + b - r), a + b + x, z, log_u)
-        alive = self._probability_alive(params, x, tx, T)
-        return np.asarray(alive * (a + b + x) / (a - 1) * bracket, dtype=np.float64)
+        return np.asarray((a + b + x) / (a - 1) * bracket, dtype=np.float64)
 
     def _unconditional_expected(self, params: FloatArray, t: FloatArray) -> FloatArray:
         r, alpha, a, b = params
@@ -123,3 +128,25 @@ class ModifiedBetaGeoModel(TransactionModel):
         rate = rng.gamma(r, 1.0 / alpha, size=T.shape[0])
         drop = rng.beta(a, b, size=T.shape[0])
         return _simulate_poisson_with_dropout(rate, drop, T, rng, drop_at_start=True)
+
+    def _alive_posterior(
+        self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        # alive at T: survived the first purchase and the x repeat ones
+        r, alpha, a, b = params
+        return r + x, alpha + T, np.full_like(x, a), b + x + 1
+
+    def _new_client(self, params: FloatArray) -> tuple[float, tuple[FloatArray, ...]]:
+        # a new client may drop out right at the first purchase, with probability E[p]
+        r, alpha, a, b = params
+        return b / (a + b), (np.array([r]), np.array([alpha]), np.array([a]), np.array([b + 1]))
+
+    def _fresh_pmf(self, post: tuple[FloatArray, ...], t: float, k: FloatArray) -> FloatArray:
+        first, second, third, fourth = post
+        return bg_fresh_pmf(first, second, third, fourth, t, k)
+
+    def _survival_given_alive(
+        self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        r, alpha, a, b = params
+        return bg_survival(r + x, alpha + T, a, b + x + 1, t)

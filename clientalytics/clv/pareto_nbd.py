@@ -13,13 +13,18 @@ from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import gammaln, hyp2f1
+from scipy.special import gammaln, hyp2f1, hyperu, logsumexp
+from scipy.stats import nbinom
 
 from clientalytics.clv._data import FitData
 from clientalytics.clv._special import logaddexp, one_minus_power_over, sigmoid_of_minus, wdot
 from clientalytics.clv.base import TransactionModel
 
 FloatArray = NDArray[np.float64]
+
+#: Gauss-Legendre nodes of the integral in the Pareto/NBD PMF (the integrand is a
+#: smooth product of powers on a sub-interval of [0, 1))
+_PMF_NODES = 64
 
 
 def _log_hyp_term(
@@ -129,11 +134,16 @@ class ParetoNBDModel(TransactionModel):
     def _conditional_expected(
         self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
     ) -> FloatArray:
-        r, alpha, s, beta = params
         alive = self._probability_alive(params, x, tx, T)
+        return np.asarray(alive * self._expected_if_alive(params, t, x, T), dtype=np.float64)
+
+    def _expected_if_alive(
+        self, params: FloatArray, t: float, x: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        r, alpha, s, beta = params
         log_ratio = np.log(beta + T) - np.log(beta + T + t)
         return np.asarray(
-            alive * (r + x) / (alpha + T) * (beta + T) * one_minus_power_over(log_ratio, s - 1.0),
+            (r + x) / (alpha + T) * (beta + T) * one_minus_power_over(log_ratio, s - 1.0),
             dtype=np.float64,
         )
 
@@ -144,6 +154,85 @@ class ParetoNBDModel(TransactionModel):
 
     def _initial_log_params(self) -> FloatArray:
         return np.zeros(4)
+
+    def _alive_posterior(
+        self, params: FloatArray, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> tuple[FloatArray, ...]:
+        r, alpha, s, beta = params
+        return r + x, alpha + T, np.full_like(x, s), beta + T
+
+    def _new_client(self, params: FloatArray) -> tuple[float, tuple[FloatArray, ...]]:
+        return 1.0, tuple(np.array([v]) for v in params)
+
+    def _fresh_pmf(self, post: tuple[FloatArray, ...], t: float, k: FloatArray) -> FloatArray:
+        first, second, third, fourth = post
+        return pareto_fresh_pmf(first, second, third, fourth, t, k)
+
+    def _survival_given_alive(
+        self, params: FloatArray, t: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        s, beta = params[2], params[3]
+        return np.asarray(np.exp(s * (np.log(beta + T) - np.log(beta + T + t))))
+
+    def _dert(
+        self, params: FloatArray, delta: float, x: FloatArray, tx: FloatArray, T: FloatArray
+    ) -> FloatArray:
+        """Return DERT in the closed form of Fader, Hardie & Lee (2005, "RFM and CLV", eq. 2).
+
+        ``P(alive) * E[lambda | alive] * E[1 / (mu + delta) | alive]``, where the
+        last factor is ``b**s delta**(s-1) U(s, s; delta b)`` for
+        ``mu ~ Gamma(s, b = beta + T)`` and ``U`` the confluent hypergeometric
+        function of the second kind.
+        """
+        r, alpha, s, beta = params
+        b = beta + T
+        alive = self._probability_alive(params, x, tx, T)
+        inverse_rate = np.exp(s * np.log(b) + (s - 1) * np.log(delta)) * hyperu(s, s, delta * b)
+        return np.asarray(alive * (r + x) / (alpha + T) * inverse_rate, dtype=np.float64)
+
+
+def pareto_fresh_pmf(
+    r: FloatArray, alpha: FloatArray, s: FloatArray, beta: FloatArray, t: float, k: FloatArray
+) -> FloatArray:
+    """PMF of purchases in ``(0, t]`` of Pareto/NBD clients active at time 0.
+
+    Still active at ``t`` (probability ``(beta/(beta+t))**s``, independent of the
+    rate): an NBD count. Died at ``tau < t``: ``k`` purchases in ``(0, tau]``, which
+    after the substitution ``u = tau / (alpha + tau)`` is
+    ``G(r+k)/(G(r) k!) s alpha beta**s int_0^z u**k (1-u)**(r+s-1)
+    (beta + (alpha - beta) u)**-(s+1) du`` with ``z = t / (alpha + t)``, integrated
+    by Gauss-Legendre quadrature in log space.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(r), len(k))``.
+    """
+    r, alpha, s, beta = (np.asarray(v, dtype=np.float64)[:, None] for v in (r, alpha, s, beta))
+    kk = k[None, :]
+    if t == 0:
+        return np.asarray(np.broadcast_to((kk == 0) * 1.0, (r.shape[0], k.shape[0])))
+    log_stay = s * (np.log(beta) - np.log(beta + t))
+    alive = np.exp(log_stay + nbinom.logpmf(kk, r, alpha / (alpha + t)))
+    z = t / (alpha + t)  # (n, 1)
+    nodes, weights = np.polynomial.legendre.leggauss(_PMF_NODES)
+    u = (z * (nodes[None, :] + 1) / 2)[:, None, :]  # (n, 1, m)
+    log_w = np.log(weights)[None, None, :] + np.log(z / 2)[:, :, None]
+    log_f = (
+        kk[:, :, None] * np.log(u)
+        + (r + s - 1)[:, :, None] * np.log1p(-u)
+        - (s + 1)[:, :, None] * np.log(beta[:, :, None] + (alpha - beta)[:, :, None] * u)
+    )
+    log_head = (
+        gammaln(r + kk)
+        - gammaln(r)
+        - gammaln(kk + 1)
+        + np.log(s)
+        + np.log(alpha)
+        + s * np.log(beta)
+    )
+    died = np.exp(log_head + logsumexp(log_w + log_f, axis=2))
+    return np.asarray(alive + died, dtype=np.float64)
 
     def _simulate(
         self, params: FloatArray, T: FloatArray, rng: np.random.Generator

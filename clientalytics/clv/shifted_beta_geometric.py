@@ -3,7 +3,9 @@
 For contracts or subscriptions renewed period by period: each client has a constant
 churn probability ``theta ~ Beta(alpha, beta)`` per period. Across a cohort the
 retention rate rises with tenure because the clients most likely to leave leave
-first. Fitted on the number of clients still active at the start of each period.
+first. Fitted on the number of clients still active at the start of each period;
+:class:`~clientalytics.clv.IndividualShiftedBetaGeometricModel` fits the same model
+on each client's renewal history read from the contract registry.
 Source: Fader, P. S. & Hardie, B. G. S. (2007), "How to project customer retention",
 Journal of Interactive Marketing 21(1), 76-90.
 """
@@ -17,6 +19,7 @@ from scipy.special import betaln, hyp2f1
 from sklearn.base import BaseEstimator
 
 from clientalytics.clv._optimize import minimize_log_params
+from clientalytics.clv.base import ParameterUncertaintyMixin
 from clientalytics.exceptions import NotFittedError, ValidationError
 
 FloatArray = NDArray[np.float64]
@@ -52,7 +55,7 @@ def _check_active_counts(active: ArrayLike) -> FloatArray:
     return counts
 
 
-class ShiftedBetaGeometricModel(BaseEstimator):
+class ShiftedBetaGeometricModel(ParameterUncertaintyMixin, BaseEstimator):
     """sBG model of a cohort of contracts: project survival and retention.
 
     Parameters
@@ -115,11 +118,12 @@ class ShiftedBetaGeometricModel(BaseEstimator):
             params = np.exp(log_params)
             return -self._log_likelihood(params, counts) / size + pen * float(np.sum(params**2))
 
-        log_params, _ = minimize_log_params(
+        log_params, hess = minimize_log_params(
             objective, np.zeros(2), model="sBG", names=("alpha", "beta")
         )
         params = np.exp(log_params)
         self.params_ = pd.Series(params, index=["alpha", "beta"], name="value")
+        self._set_uncertainty(hess, size, model="sBG", log_params=log_params)
         self.log_likelihood_ = self._log_likelihood(params, counts)
         self.n_periods_ = int(counts.shape[0] - 1)
         self.cohort_size_ = size

@@ -16,6 +16,8 @@ import pandas as pd
 
 from clientalytics.clv.base import TransactionModel
 from clientalytics.clv.gamma_gamma import GammaGammaModel
+from clientalytics.clv.intervals import ValueDraws, check_interval, value_draws
+from clientalytics.clv.uncertainty import DrawMethod
 from clientalytics.exceptions import ValidationError
 from clientalytics.periods import MONTHS_PER_PERIOD, SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
 
@@ -115,6 +117,10 @@ def customer_lifetime_value(
     annual_discount_rate: float = 0.10,
     value: Literal["margin", "revenue"] = "margin",
     margin_rate: float | pd.Series | None = None,
+    interval: float | None = None,
+    n_bootstrap: int = 200,
+    method: DrawMethod = "bootstrap",
+    random_state: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
     """Discounted expected margin of each client over a horizon in months.
 
@@ -143,6 +149,19 @@ def customer_lifetime_value(
         Share of revenue that is margin. When omitted with ``value="margin"`` it is
         each client's ``total_margin / total_revenue`` (the base-wide rate for clients
         without revenue). Use 1.0 if the spend model was fitted on margins.
+    interval : float, optional
+        Coverage of prediction intervals to add (e.g. 0.9), from ``n_bootstrap``
+        replicate fits of both models (see :func:`value_draws`). The intervals
+        reflect the uncertainty of the fitted parameters, not the randomness of a
+        client's future purchases.
+    n_bootstrap : int, default 200
+        Number of replicates when ``interval`` is given.
+    method : {"bootstrap", "parametric"}, default "bootstrap"
+        Refit on resampled clients, or draw parameters from their estimated
+        normal distribution on the log scale (fast, no refit); see
+        :func:`~clientalytics.clv.uncertainty.parameter_draws`.
+    random_state : int or numpy.random.Generator, optional
+        Seed of the replicates.
 
     Returns
     -------
@@ -153,7 +172,12 @@ def customer_lifetime_value(
         - ``probability_alive``: probability the client is still active now;
         - ``expected_value_per_purchase``: expected revenue per purchase;
         - ``margin_rate``: share of that revenue counted as value (1 for revenue);
-        - ``clv``: discounted expected margin (or revenue) over the horizon.
+        - ``clv``: discounted expected margin (or revenue) over the horizon;
+        - with ``interval``: ``expected_purchases_lower``, ``expected_purchases_upper``,
+          ``probability_alive_lower``, ``probability_alive_upper``,
+          ``expected_value_per_purchase_lower``, ``expected_value_per_purchase_upper``,
+          ``clv_lower``, ``clv_upper``: equal-tailed percentile bounds of the
+          replicates.
     """
     unit = resolve_time_unit(time_unit, transaction_model)
     _check_rate(annual_discount_rate)
@@ -182,7 +206,7 @@ def customer_lifetime_value(
     discounted_purchases = np.einsum("ij,j->i", monthly, discount)
     alive = transaction_model.probability_alive(summary)
     per_unit = per_purchase.to_numpy() * rate.to_numpy()
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "expected_purchases": cumulative[:, -1],
             "probability_alive": alive.to_numpy(),
@@ -192,6 +216,71 @@ def customer_lifetime_value(
         },
         index=summary.index,
     )
+    if interval is None:
+        return table
+    level = check_interval(interval)
+    draws = value_draws(
+        transaction_model,
+        spend_model,
+        summary,
+        times=times,
+        discount=discount,
+        margin_rate=rate.to_numpy(),
+        n_bootstrap=n_bootstrap,
+        method=method,
+        random_state=random_state,
+    )
+    return pd.concat([table, draws.interval_table(level)], axis=1)
+
+
+def customer_value_draws(
+    transaction_model: TransactionModel,
+    spend_model: GammaGammaModel | pd.Series,
+    summary: pd.DataFrame,
+    *,
+    time_unit: TimeUnit | None = None,
+    horizon_months: int = 12,
+    annual_discount_rate: float = 0.10,
+    value: Literal["margin", "revenue"] = "margin",
+    margin_rate: float | pd.Series | None = None,
+    n_bootstrap: int = 200,
+    method: DrawMethod = "bootstrap",
+    random_state: int | np.random.Generator | None = None,
+) -> ValueDraws:
+    """Replicates of every client's CLV quantities, for intervals of sums such as equity.
+
+    Takes the arguments of :func:`customer_lifetime_value`; pass the result to
+    :func:`customer_equity` as ``draws=`` to get equity intervals. With the same
+    ``random_state`` the replicates are those behind ``customer_lifetime_value``'s
+    intervals.
+
+    Returns
+    -------
+    ValueDraws
+        See :class:`~clientalytics.clv.intervals.ValueDraws`.
+    """
+    unit = resolve_time_unit(time_unit, transaction_model)
+    _check_rate(annual_discount_rate)
+    months = int(horizon_months)
+    if months < 1 or months != horizon_months:
+        raise ValidationError(f"horizon_months must be a whole number >= 1, got {horizon_months}")
+    rate = _margin_rate(summary, margin_rate, value)
+    k = np.arange(1, months + 1, dtype=np.float64)
+    times = k / MONTHS_PER_PERIOD[unit]
+    if transaction_model.discrete_time:
+        times = np.round(times)
+    discount = (1.0 + annual_discount_rate) ** (-k / 12.0)
+    return value_draws(
+        transaction_model,
+        spend_model,
+        summary,
+        times=times,
+        discount=discount,
+        margin_rate=rate.to_numpy(),
+        n_bootstrap=n_bootstrap,
+        method=method,
+        random_state=random_state,
+    )
 
 
 def customer_equity(
@@ -199,6 +288,8 @@ def customer_equity(
     *,
     segments: pd.Series | None = None,
     clv_col: str = "clv",
+    interval: float | None = None,
+    draws: ValueDraws | None = None,
 ) -> pd.DataFrame:
     """Sum CLV over the client base, by segment.
 
@@ -211,6 +302,11 @@ def customer_equity(
         is one segment named ``"all clients"``.
     clv_col : str, default "clv"
         Column holding CLV when ``clv`` is a DataFrame.
+    interval : float, optional
+        Coverage of an interval for each segment's equity (e.g. 0.9); needs
+        ``draws``.
+    draws : ValueDraws, optional
+        Output of :func:`customer_value_draws` for the same clients.
 
     Returns
     -------
@@ -220,7 +316,9 @@ def customer_equity(
         - ``n_clients``: clients in the segment;
         - ``customer_equity``: sum of CLV;
         - ``mean_clv`` and ``median_clv``;
-        - ``share_of_equity``: segment equity over total equity (0 when total is 0).
+        - ``share_of_equity``: segment equity over total equity (0 when total is 0);
+        - with ``interval``: ``customer_equity_lower`` and ``customer_equity_upper``,
+          equal-tailed percentile bounds of the segment's summed CLV replicates.
     """
     values = clv[clv_col] if isinstance(clv, pd.DataFrame) else clv
     values = values.astype(np.float64)
@@ -248,4 +346,76 @@ def customer_equity(
     total = float(values.sum())
     table["share_of_equity"] = table["customer_equity"] / total if total != 0 else 0.0
     table.index.name = "segment"
+    if interval is not None:
+        level = check_interval(interval)
+        if draws is None:
+            raise ValidationError(
+                "customer_equity(interval=...) needs draws=customer_value_draws(...) "
+                "computed for the same clients"
+            )
+        if not draws.index.equals(values.index):
+            raise ValidationError("draws were computed for other clients than clv")
+        replicates = draws.equity(labels.astype(str).to_numpy())
+        lo, hi = np.quantile(replicates.to_numpy(), [(1 - level) / 2, (1 + level) / 2], axis=1)
+        bounds = pd.DataFrame(
+            {"customer_equity_lower": lo, "customer_equity_upper": hi}, index=replicates.index
+        )
+        table = table.join(bounds)
     return table.sort_values("customer_equity", ascending=False)
+
+
+def residual_lifetime_value(
+    transaction_model: TransactionModel,
+    spend_model: GammaGammaModel | pd.Series,
+    summary: pd.DataFrame,
+    *,
+    time_unit: TimeUnit | None = None,
+    annual_discount_rate: float = 0.10,
+    value: Literal["margin", "revenue"] = "margin",
+    margin_rate: float | pd.Series | None = None,
+) -> pd.DataFrame:
+    """Infinite-horizon value of each client: DERT times the value per purchase.
+
+    ``clv = DERT * expected value per purchase * margin rate``, where DERT
+    (:meth:`~clientalytics.clv.base.TransactionModel.discounted_expected_purchases`)
+    discounts every future purchase at its time by the annual rate converted to the
+    summary's unit (Fader, Hardie & Lee 2005, "RFM and CLV").
+
+    Parameters
+    ----------
+    transaction_model, spend_model, summary, time_unit, value, margin_rate
+        As in :func:`customer_lifetime_value`.
+    annual_discount_rate : float, default 0.10
+        Yearly discount rate, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like ``summary``, columns ``dert``, ``probability_alive``,
+        ``expected_value_per_purchase``, ``margin_rate`` and ``clv``.
+    """
+    unit = resolve_time_unit(time_unit, transaction_model)
+    _check_rate(annual_discount_rate)
+    if annual_discount_rate <= 0:
+        raise ValidationError("an infinite horizon needs annual_discount_rate > 0")
+    rate = _margin_rate(summary, margin_rate, value)
+    if isinstance(spend_model, pd.Series):
+        per_purchase = spend_model.reindex(summary.index).astype(np.float64)
+        if per_purchase.isna().any():
+            raise ValidationError(
+                f"spend_model Series has no value for {int(per_purchase.isna().sum())} client(s)"
+            )
+    else:
+        per_purchase = spend_model.expected_value(summary)
+    per_period = period_discount_rate(annual_discount_rate, time_unit=unit)
+    dert = transaction_model.discounted_expected_purchases(summary, discount_rate=per_period)
+    return pd.DataFrame(
+        {
+            "dert": dert.to_numpy(),
+            "probability_alive": transaction_model.probability_alive(summary).to_numpy(),
+            "expected_value_per_purchase": per_purchase.to_numpy(),
+            "margin_rate": rate.to_numpy(),
+            "clv": dert.to_numpy() * per_purchase.to_numpy() * rate.to_numpy(),
+        },
+        index=summary.index,
+    )

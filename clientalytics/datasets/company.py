@@ -62,7 +62,7 @@ def _generate_tables(
         "survey_dimensions": dimensions,
     }
     for name, frame in tables.items():
-        tables[name] = frame[SCHEMAS[name].column_names]
+        tables[name] = frame[[c for c in SCHEMAS[name].column_names if c in frame]]
     return tables, core.end
 
 

@@ -11,7 +11,9 @@ no industry) never restricts.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
@@ -27,10 +29,124 @@ DEFAULT_ROLE_RULES: dict[str, frozenset[str]] = {
 }
 
 
-def _text(frame: pd.DataFrame, col: str | None) -> pd.Series | None:
-    if col is None or col not in frame.columns:
-        return None
-    return frame[col].astype("string")
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return the code of every value (-1 when missing) and the distinct values as text."""
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object).astype(str)
+
+
+def _manager_text(managers: pd.DataFrame, col: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return manager values as text and whether each is missing."""
+    values = managers[col].astype("string")
+    missing = values.isna().to_numpy()
+    return values.fillna("").to_numpy(dtype=object).astype(str), missing
+
+
+@dataclass(frozen=True)
+class RuleClashes:
+    """Eligibility rules evaluated once per group of clients with the same rule values.
+
+    Attributes
+    ----------
+    group : numpy.ndarray
+        Group number of every client (row of ``clients``), ``0 .. n_groups - 1``.
+    clashes : list of (str, numpy.ndarray)
+        In rule order (region, specialisation, role): the rule's label and a boolean
+        ``(n_groups, n_managers)`` matrix, true where the rule rules the manager out.
+    n_managers : int
+        Number of managers.
+    """
+
+    group: np.ndarray
+    clashes: list[tuple[str, np.ndarray]]
+    n_managers: int
+
+    @property
+    def n_groups(self) -> int:
+        """Number of client groups."""
+        return int(self.group.max()) + 1 if len(self.group) else 0
+
+    def allowed(self) -> np.ndarray:
+        """Boolean ``(n_groups, n_managers)``: the managers each group may go to."""
+        allowed = np.ones((self.n_groups, self.n_managers), dtype=bool)
+        for _, clash in self.clashes:
+            allowed &= ~clash
+        return allowed
+
+    def reasons(self) -> np.ndarray:
+        """Text ``(n_groups, n_managers)``: the first rule that rules a pair out, or ``""``."""
+        reason = np.full((self.n_groups, self.n_managers), "", dtype=object)
+        for label, clash in self.clashes:
+            reason[clash & (reason == "")] = label
+        return reason
+
+
+def rule_clashes(
+    clients: pd.DataFrame,
+    managers: pd.DataFrame,
+    *,
+    match_region: bool = True,
+    type_col: str | None = None,
+    stage_col: str | None = "relation_to_firm",
+    role_rules: Mapping[str, frozenset[str] | set[str]] | None = None,
+) -> RuleClashes:
+    """Evaluate the eligibility rules per group of clients sharing the same rule values.
+
+    Parameters and raised errors as for :func:`eligibility`. The work and memory grow
+    with the number of distinct (region, type, stage) combinations times the number
+    of managers, not with clients times managers.
+
+    Returns
+    -------
+    RuleClashes
+    """
+    for frame, name, key in (
+        (clients, "clients", "client_id"),
+        (managers, "managers", "manager_id"),
+    ):
+        require(frame, name, [key])
+        dup = frame[key][frame[key].duplicated()]
+        if len(dup):
+            raise ValidationError(
+                f"{name}: column {key!r} has {len(dup)} repeated value(s), e.g. "
+                f"{dup.astype(str).unique()[:3].tolist()}"
+            )
+    if type_col is not None:
+        require(clients, "clients", [type_col], hint="type_col names a client column")
+    rules = DEFAULT_ROLE_RULES if role_rules is None else role_rules
+    n, k = len(clients), len(managers)
+    # (label, client column, manager column, clash of one distinct client value with
+    # every manager value)
+    checks: list[tuple[str, str, str]] = []
+    if match_region:
+        checks.append(("region", "region", "region"))
+    if type_col is not None:
+        checks.append(("specialisation", type_col, "specialisation"))
+    if stage_col is not None:
+        checks.append(("role", stage_col, "role"))
+    per_rule: list[tuple[str, np.ndarray, np.ndarray]] = []
+    for label, c_col, m_col in checks:
+        if c_col not in clients.columns or m_col not in managers.columns:
+            continue
+        codes, uniques = _codes(clients[c_col])
+        m_values, m_missing = _manager_text(managers, m_col)
+        table = np.zeros((len(uniques) + 1, k), dtype=bool)  # last row: missing value
+        for u, value in enumerate(uniques):
+            if label == "role":
+                allowed_roles = rules.get(value)
+                if allowed_roles is None:
+                    continue
+                inside = np.isin(m_values, np.array(sorted(map(str, allowed_roles)), dtype=str))
+                table[u] = ~inside & ~m_missing
+            else:
+                table[u] = (m_values != value) & ~m_missing
+        per_rule.append((label, np.where(codes < 0, len(uniques), codes), table))
+    if not per_rule:
+        return RuleClashes(np.zeros(n, dtype=np.int64), [], k)
+    keys = np.stack([codes for _, codes, _ in per_rule], axis=1)
+    distinct, group = np.unique(keys, axis=0, return_inverse=True)
+    clashes = [(label, table[distinct[:, r]]) for r, (label, _, table) in enumerate(per_rule)]
+    return RuleClashes(np.asarray(group, dtype=np.int64).reshape(-1), clashes, k)
 
 
 def eligibility(
@@ -77,74 +193,17 @@ def eligibility(
     ValidationError
         Missing id columns or repeated ids.
     """
-    for frame, name, key in (
-        (clients, "clients", "client_id"),
-        (managers, "managers", "manager_id"),
-    ):
-        require(frame, name, [key])
-        dup = frame[key][frame[key].duplicated()]
-        if len(dup):
-            raise ValidationError(
-                f"{name}: column {key!r} has {len(dup)} repeated value(s), e.g. "
-                f"{dup.astype(str).unique()[:3].tolist()}"
-            )
-    if type_col is not None:
-        require(clients, "clients", [type_col], hint="type_col names a client column")
-    rules = DEFAULT_ROLE_RULES if role_rules is None else role_rules
+    rules = rule_clashes(
+        clients,
+        managers,
+        match_region=match_region,
+        type_col=type_col,
+        stage_col=stage_col,
+        role_rules=role_rules,
+    )
     c_ids = clients["client_id"].astype(str).to_numpy()
     m_ids = managers["manager_id"].astype(str).to_numpy()
-    reason = pd.DataFrame("", index=pd.Index(c_ids, name="client_id"), columns=m_ids)
-
-    def mark(mask: pd.DataFrame, label: str) -> None:
-        fill = mask & (reason == "")
-        reason[fill] = label
-
-    if match_region:
-        c_reg, m_reg = _text(clients, "region"), _text(managers, "region")
-        if c_reg is not None and m_reg is not None:
-            cr = c_reg.to_numpy(dtype=object)
-            mr = m_reg.to_numpy(dtype=object)
-            mask = pd.DataFrame(
-                [[_clash(a, b) for b in mr] for a in cr], index=reason.index, columns=m_ids
-            )
-            mark(mask, "region")
-    if type_col is not None:
-        c_typ, m_spec = _text(clients, type_col), _text(managers, "specialisation")
-        if m_spec is not None and c_typ is not None:
-            ct = c_typ.to_numpy(dtype=object)
-            ms = m_spec.to_numpy(dtype=object)
-            mask = pd.DataFrame(
-                [[_clash(a, b) for b in ms] for a in ct], index=reason.index, columns=m_ids
-            )
-            mark(mask, "specialisation")
-    if stage_col is not None:
-        c_stage, m_role = _text(clients, stage_col), _text(managers, "role")
-        if c_stage is not None and m_role is not None:
-            cs = c_stage.to_numpy(dtype=object)
-            mr = m_role.to_numpy(dtype=object)
-            mask = pd.DataFrame(
-                [[_role_clash(s, r, rules) for r in mr] for s in cs],
-                index=reason.index,
-                columns=m_ids,
-            )
-            mark(mask, "role")
+    reason = pd.DataFrame(
+        rules.reasons()[rules.group], index=pd.Index(c_ids, name="client_id"), columns=m_ids
+    )
     return reason == "", reason
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
-
-
-def _clash(client_value: object, manager_value: object) -> bool:
-    if _missing(client_value) or _missing(manager_value):
-        return False
-    return str(client_value) != str(manager_value)
-
-
-def _role_clash(
-    stage: object, role: object, rules: Mapping[str, frozenset[str] | set[str]]
-) -> bool:
-    if _missing(stage) or _missing(role):
-        return False
-    allowed = rules.get(str(stage))
-    return allowed is not None and str(role) not in allowed

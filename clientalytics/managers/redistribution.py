@@ -12,16 +12,31 @@ assignment that
 where ``Dw`` (``Dv``) is the largest (``balance="max"``) or the mean
 (``balance="mean"``) absolute deviation, in percent, of a manager's workload
 (value) from its fair share. A manager's fair share of the total is
-proportional to its capacity (equal shares when some capacity is missing). The
-problem is solved with :func:`scipy.optimize.milp` (HiGHS) on binary
-assignment variables; the maximum deviations are linearised with two continuous
-variables.
+proportional to its capacity (equal shares when some capacity is missing).
 
-The solver's effort is bounded by work, not by time: it stops at the relative
-optimality gap ``mip_rel_gap`` or after ``node_limit`` branch-and-bound nodes,
-whichever comes first, and HiGHS is deterministic, so the same input gives the
-same assignment on any machine and under any load. A ``time_limit`` can be added
-as a safety net, at the price of results that depend on the machine's speed.
+Two methods solve it, both with :mod:`scipy.optimize` (HiGHS):
+
+- ``"exact"``: :func:`scipy.optimize.milp` on one binary variable per eligible
+  (client, manager) pair; the deviations are linearised with continuous
+  variables. It stops at the relative optimality gap ``mip_rel_gap`` or after
+  ``node_limit`` branch-and-bound nodes.
+- ``"relaxation"``, for large bases: the linear relaxation of the same program,
+  solved by column generation (a restricted program holds each client's current
+  manager and the pairs that can lower the objective; the pairs' reduced costs,
+  computed from the dual values per group of clients sharing the same eligible
+  managers, add the next ones, for at most ``max_rounds`` rounds). The
+  relaxation gives a lower bound on the best possible objective; the clients its
+  solution leaves split between managers (at most about one per manager and
+  balanced quantity) then go to the manager holding the largest part of each,
+  within the capacity left (a transportation problem, whose basic solutions are
+  whole). The reported gap is measured against that lower bound, so it is a
+  proven bound on the distance to the optimum. On a handful of clients the
+  bound is weak (a split client balances perfectly), hence ``"auto"``.
+
+Either way the effort is bounded by work (nodes, rounds), not by time, and HiGHS
+is deterministic, so the same input gives the same assignment on any machine and
+under any load. A ``time_limit`` can be added as a safety net, at the price of
+results that depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -32,11 +47,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, linprog, milp
+from scipy.sparse import csr_array
 
 from clientalytics.exceptions import ConvergenceError, ValidationError
-from clientalytics.managers.eligibility import eligibility
+from clientalytics.managers.eligibility import RuleClashes, rule_clashes
 from clientalytics.schema import require
 
 #: Columns of :attr:`RedistributionResult.assignment`.
@@ -61,6 +76,12 @@ LOAD_COLUMNS = [
     "value_deviation_pct",
     "over_capacity",
 ]
+#: Eligible (client, manager) pairs up to which ``method="auto"`` solves exactly.
+EXACT_MAX_PAIRS = 20_000
+#: Entries of the reduced-cost matrix priced at once (memory of one pricing block).
+_PRICING_BLOCK = 2_000_000
+#: Pairs with negative reduced cost added per client and column-generation round.
+_COLUMNS_PER_ROUND = 16
 
 
 @dataclass
@@ -87,13 +108,20 @@ class RedistributionResult:
         Value of the minimised objective.
     status : str
         ``"optimal"`` (proven within ``mip_rel_gap``), ``"node_limit"`` when the
-        node limit stopped the solver with a feasible assignment whose objective is
-        at most ``mip_gap`` above the best possible one, or ``"time_limit"`` when a
-        time limit did (then the outcome depends on the machine's speed).
+        node limit stopped the exact solver with a feasible assignment whose
+        objective is at most ``mip_gap`` above the best possible one,
+        ``"relaxation"`` when the rounded relaxation is proven only within
+        ``mip_gap`` (more than ``mip_rel_gap``), or ``"time_limit"`` when a time
+        limit stopped the solver (then the outcome depends on the machine's speed).
     mip_gap : float
         Relative gap between :attr:`objective` and the solver's lower bound on it,
         ``(objective - bound) / objective`` (0 when proven optimal): the
         assignment's objective is within this share of the best possible one.
+    method : str
+        ``"exact"`` or ``"relaxation"``, see :func:`redistribute_portfolio`.
+    lower_bound : float
+        The lower bound on the best possible objective that ``mip_gap`` is measured
+        against.
     """
 
     assignment: pd.DataFrame
@@ -104,6 +132,8 @@ class RedistributionResult:
     objective: float
     status: str
     mip_gap: float
+    method: str = "exact"
+    lower_bound: float = float("nan")
 
 
 def _numeric(clients: pd.DataFrame, col: str) -> np.ndarray:
@@ -136,16 +166,19 @@ def _capacities(managers: pd.DataFrame, n_clients: int) -> tuple[np.ndarray, np.
 
 
 def _check_feasible(
+    rules: RuleClashes,
     allowed: np.ndarray,
-    reason: np.ndarray,
     limit: np.ndarray,
     c_ids: np.ndarray,
     m_ids: np.ndarray,
 ) -> None:
-    none = ~allowed.any(axis=1)
+    """Refuse clients without an eligible manager and client groups short of capacity."""
+    group = rules.group
+    none_group = np.asarray(~allowed.any(axis=1), dtype=bool)
+    none = none_group[group]
     if none.any():
         first = int(np.flatnonzero(none)[0])
-        why = pd.Series(reason[first]).value_counts().to_dict()
+        why = pd.Series(rules.reasons()[group[first]]).value_counts().to_dict()
         raise ValidationError(
             f"{int(none.sum())} client(s) have no eligible manager, e.g. "
             f"{c_ids[none][:5].tolist()} ({c_ids[first]} is ruled out by: {why}, counted "
@@ -157,12 +190,12 @@ def _check_feasible(
             f"capacity too small: {len(c_ids)} clients but total capacity {int(total)}; "
             f"shortfall of {int(len(c_ids) - total)} client(s)"
         )
-    patterns = {tuple(row) for row in allowed}
-    for pattern in patterns:
-        mask = np.array(pattern, dtype=bool)
-        inside = (allowed & ~mask).sum(axis=1) == 0
-        need, have = int(inside.sum()), int(limit[mask].sum())
+    counts = np.bincount(group, minlength=len(allowed))
+    for mask in np.unique(allowed, axis=0):
+        inside_groups = (allowed & ~mask).sum(axis=1) == 0
+        need, have = int(counts[inside_groups].sum()), int(limit[mask].sum())
         if need > have:
+            inside = inside_groups[group]
             raise ValidationError(
                 f"capacity too small: {need} client(s) can only go to managers "
                 f"{m_ids[mask].tolist()} whose capacity totals {have}; shortfall of "
@@ -179,31 +212,459 @@ def _load_table(
     workload: np.ndarray,
     value: np.ndarray,
 ) -> pd.DataFrame:
-    rows = []
-    tw, tv = workload.sum(), value.sum()
-    for j, m in enumerate(m_ids):
-        mine = owner == m
-        w, v = workload[mine].sum(), value[mine].sum()
-        target_w, target_v = tw * share[j], tv * share[j]
-        rows.append(
-            {
-                "manager_id": m,
-                "capacity": capacity[j],
-                "n_clients": int(mine.sum()),
-                "workload": float(w),
-                "value": float(v),
-                "workload_share_target": float(target_w),
-                # A target too small to divide by (zero, or underflowed) means no deviation.
-                "workload_deviation_pct": (
-                    float(100 * (w - target_w) / target_w) if target_w > 0 else 0.0
-                ),
-                "value_deviation_pct": float(100 * (v - target_v) / target_v)
-                if target_v > 0
-                else 0.0,
-                "over_capacity": bool(mine.sum() > limit[j]),
-            }
+    """One row per manager; ``owner`` holds manager positions, -1 for none."""
+    k = len(m_ids)
+    held = owner >= 0
+    n_clients = np.bincount(owner[held], minlength=k)
+    w = np.bincount(owner[held], weights=workload[held], minlength=k)
+    v = np.bincount(owner[held], weights=value[held], minlength=k)
+    target_w, target_v = workload.sum() * share, value.sum() * share
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # A target too small to divide by (zero, or underflowed) means no deviation.
+        dev_w = np.where(target_w > 0, 100 * (w - target_w) / target_w, 0.0)
+        dev_v = np.where(target_v > 0, 100 * (v - target_v) / target_v, 0.0)
+    return pd.DataFrame(
+        {
+            "manager_id": m_ids,
+            "capacity": capacity,
+            "n_clients": n_clients.astype(np.int64),
+            "workload": w.astype(float),
+            "value": v.astype(float),
+            "workload_share_target": target_w.astype(float),
+            "workload_deviation_pct": dev_w.astype(float),
+            "value_deviation_pct": dev_v.astype(float),
+            "over_capacity": n_clients > limit,
+        },
+        columns=LOAD_COLUMNS,
+    )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The data of one redistribution, in manager positions and arrays."""
+
+    current: np.ndarray  # manager position of each client's current manager, -1 for none
+    amounts: list[np.ndarray]  # balanced quantities per client (workload, value) with weight > 0
+    weights: list[float]
+    targets: list[np.ndarray]  # fair share of each quantity per manager
+    limit: np.ndarray
+    move_cost: float
+    balance: str
+
+    @property
+    def k(self) -> int:
+        return len(self.limit)
+
+    def objective(self, owner: np.ndarray) -> float:
+        """Objective of a complete assignment (manager position per client)."""
+        total = self.move_cost * float((owner != self.current).sum())
+        for amount, weight, target in zip(self.amounts, self.weights, self.targets, strict=True):
+            load = np.bincount(owner, weights=amount, minlength=self.k)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dev = np.where(target > 0, 100 * np.abs(load - target) / target, 0.0)
+            total += weight * (float(dev.max()) if self.balance == "max" else float(dev.mean()))
+        return total
+
+
+def _build(
+    prob: _Problem,
+    ii: np.ndarray,
+    jj: np.ndarray,
+    current_rows: np.ndarray,
+    amounts_rows: list[np.ndarray],
+    limit: np.ndarray,
+    offsets: list[np.ndarray] | None,
+) -> tuple[np.ndarray, csr_array, np.ndarray, np.ndarray, int]:
+    """Objective, constraint matrix and row bounds over the pairs ``(ii, jj)``.
+
+    ``ii`` numbers the clients of the program ``0 .. n_rows - 1`` (their current
+    managers ``current_rows`` and balanced amounts ``amounts_rows``), ``jj`` the
+    managers. Variables: one per pair, then the deviations (one per quantity for
+    ``balance="max"``, one per quantity and manager for ``"mean"``), then one
+    variable fixed at 1 that carries the constant of the objective (moves =
+    clients - pairs kept), so that the solver's gap is relative to the whole
+    objective. Rows: one per client (exactly one manager), one per manager
+    (capacity), then for each quantity and manager two rows: load within the
+    deviation above and below the target. ``offsets`` are the loads of clients
+    outside the program.
+    """
+    k = prob.k
+    n_rows = len(current_rows)
+    n_pairs = len(ii)
+    per_quantity = 1 if prob.balance == "max" else k
+    n_q = len(prob.amounts)
+    n_var = n_pairs + per_quantity * n_q + 1
+    c = np.zeros(n_var)
+    c[:n_pairs] = -prob.move_cost * (current_rows[ii] == jj)
+    c[-1] = prob.move_cost * n_rows
+    pair = np.arange(n_pairs)
+    row_parts = [ii, n_rows + jj]
+    col_parts = [pair, pair]
+    val_parts = [np.ones(n_pairs), np.ones(n_pairs)]
+    lo = [np.ones(n_rows), np.full(k, -np.inf)]
+    hi = [np.ones(n_rows), limit.astype(float)]
+    managers = np.arange(k)
+    for q in range(n_q):
+        first_dev = n_pairs + q * per_quantity
+        if prob.balance == "max":
+            c[first_dev] = prob.weights[q]
+            dev = np.full(k, first_dev)
+        else:
+            c[first_dev : first_dev + k] = prob.weights[q] / k
+            dev = first_dev + managers
+        target = prob.targets[q]
+        offset = np.zeros(k) if offsets is None else offsets[q]
+        base = n_rows + k + 2 * k * q
+        amount = amounts_rows[q][ii]
+        # load - target * D / 100 <= target  and  load + target * D / 100 >= target
+        row_parts += [
+            base + 2 * jj,
+            base + 2 * managers,
+            base + 2 * jj + 1,
+            base + 2 * managers + 1,
+        ]
+        col_parts += [pair, dev, pair, dev]
+        val_parts += [amount, -target / 100.0, amount, target / 100.0]
+        rhs = target - offset
+        lo += [np.column_stack([np.full(k, -np.inf), rhs]).ravel()]
+        hi += [np.column_stack([rhs, np.full(k, np.inf)]).ravel()]
+    rows = np.concatenate(row_parts)
+    cols = np.concatenate(col_parts)
+    vals = np.concatenate(val_parts)
+    n_con = n_rows + k + 2 * k * n_q
+    # Rows in order, columns in order within a row; explicit zeros are kept.
+    order = np.lexsort((cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    indptr = np.zeros(n_con + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_con), out=indptr[1:])
+    # HiGHS takes 32-bit sparse indices (scipy 1.11 refuses 64-bit ones).
+    matrix = csr_array((vals, cols.astype(np.int32), indptr.astype(np.int32)), shape=(n_con, n_var))
+    return c, matrix, np.concatenate(lo), np.concatenate(hi), n_pairs
+
+
+def _milp(
+    prob: _Problem,
+    ii: np.ndarray,
+    jj: np.ndarray,
+    current_rows: np.ndarray,
+    amounts_rows: list[np.ndarray],
+    limit: np.ndarray,
+    offsets: list[np.ndarray] | None,
+    options: dict[str, float | int],
+) -> tuple[np.ndarray | None, OptimizeResult]:
+    """Solve the exact program over the pairs; return the chosen pairs (or None) and the result."""
+    c, matrix, lo, hi, n_pairs = _build(prob, ii, jj, current_rows, amounts_rows, limit, offsets)
+    n_var = len(c)
+    integrality = np.append(np.ones(n_pairs), np.zeros(n_var - n_pairs))
+    lower = np.zeros(n_var)
+    upper = np.append(np.ones(n_pairs), np.full(n_var - n_pairs, np.inf))
+    lower[-1] = upper[-1] = 1.0
+    res = milp(
+        c,
+        constraints=LinearConstraint(matrix, lo, hi),
+        integrality=integrality,
+        bounds=Bounds(lower, upper),
+        options=options,
+    )
+    chosen = None if res.x is None else res.x[:n_pairs] > 0.5
+    return chosen, res
+
+
+def _group_members(group: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    """Client positions of every group, in client order."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
+    return [order[bounds[g] : bounds[g + 1]] for g in range(n_groups)]
+
+
+def _transport(
+    movers: np.ndarray, group: np.ndarray, allowed: np.ndarray, room: np.ndarray
+) -> np.ndarray | None:
+    """Give each client in ``movers`` an eligible manager within ``room``, or return None.
+
+    A transportation problem between client groups and managers; its basic
+    solutions are whole numbers, which are handed out to the group's clients in order.
+    """
+    groups, counts = np.unique(group[movers], return_counts=True)
+    gi, mj = np.nonzero(allowed[groups])
+    n_g, k = len(groups), allowed.shape[1]
+    n_pairs = len(gi)
+    pair = np.arange(n_pairs)
+    a_eq = csr_array((np.ones(n_pairs), (gi, pair)), shape=(n_g, n_pairs))
+    a_ub = csr_array((np.ones(n_pairs), (mj, pair)), shape=(k, n_pairs))
+    res = linprog(
+        np.zeros(n_pairs),
+        A_ub=a_ub,
+        b_ub=room.astype(float),
+        A_eq=a_eq,
+        b_eq=counts.astype(float),
+        bounds=(0, None),
+        method="highs-ds",
+    )
+    if res.status != 0:
+        return None
+    x = np.rint(res.x).astype(np.int64)
+    if (np.bincount(gi, weights=x, minlength=n_g) != counts).any() or (
+        np.bincount(mj, weights=x, minlength=k) > room
+    ).any():
+        return None
+    owner = np.full(len(group), -1, dtype=np.int64)
+    for g_pos, g in enumerate(groups):
+        mine = movers[group[movers] == g]
+        take = x[gi == g_pos]
+        owner[mine] = np.repeat(mj[gi == g_pos], take)
+    return owner[movers]
+
+
+def _initial_owner(prob: _Problem, group: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Find a feasible assignment that keeps as many clients with their manager as it can."""
+    cur = prob.current
+    n = len(cur)
+    eligible_now = (cur >= 0) & allowed[group, np.maximum(cur, 0)]
+    stay = np.flatnonzero(eligible_now)
+    # keep the first clients of each manager, in client order, up to its capacity
+    order = np.argsort(cur[stay], kind="stable")
+    sorted_m = cur[stay][order]
+    starts = np.searchsorted(sorted_m, sorted_m, side="left")
+    rank = np.empty(len(stay), dtype=np.int64)
+    rank[order] = np.arange(len(stay)) - starts
+    kept = np.zeros(n, dtype=bool)
+    kept[stay[rank < prob.limit[cur[stay]]]] = True
+    owner = np.where(kept, cur, -1)
+    movers = np.flatnonzero(~kept)
+    if len(movers):
+        room = prob.limit - np.bincount(cur[kept], minlength=prob.k)
+        placed = _transport(movers, group, allowed, room)
+        if placed is None:
+            # the clients kept take room that others need: place everyone afresh
+            placed = _transport(np.arange(n), group, allowed, prob.limit.copy())
+            if placed is None:
+                raise ValidationError(
+                    "no assignment satisfies capacity and eligibility together; check the "
+                    "capacities of the managers each client group may go to"
+                )
+            return placed
+        owner[movers] = placed
+    return owner
+
+
+def _lp(
+    prob: _Problem, ci: np.ndarray, cj: np.ndarray
+) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Solve the relaxation over the columns; return x, objective and the dual values.
+
+    Dual values: per client, per manager (capacity) and, per quantity, the
+    combination that multiplies a client's amount in a pair's reduced cost.
+    """
+    n, k = len(prob.current), prob.k
+    c, matrix, lo, hi, n_pairs = _build(prob, ci, cj, prob.current, prob.amounts, prob.limit, None)
+    n_q = len(prob.amounts)
+    above = n + k + 2 * k * np.arange(n_q)[:, None] + 2 * np.arange(k)[None, :]
+    above = above.ravel()
+    below = above + 1
+    a_ub = _vstack(matrix, np.arange(n, n + k), above, below)
+    b_ub = np.concatenate([hi[n : n + k], hi[above], -lo[below]])
+    n_var = len(c)
+    bounds = np.column_stack([np.zeros(n_var), np.full(n_var, np.inf)])
+    bounds[-1] = (1.0, 1.0)
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=matrix[:n],
+        b_eq=np.ones(n),
+        bounds=bounds,
+        method="highs-ds",
+    )
+    if res.status != 0:
+        raise ConvergenceError(
+            f"the relaxation of the redistribution did not solve ({res.message}); "
+            'try method="exact"'
         )
-    return pd.DataFrame(rows, columns=LOAD_COLUMNS)
+    y_ub = np.asarray(res.ineqlin.marginals)
+    y_cap = y_ub[:k]
+    y_above = y_ub[k : k + k * n_q].reshape(n_q, k)
+    y_below = y_ub[k + k * n_q :].reshape(n_q, k)
+    alpha = [y_above[q] - y_below[q] for q in range(n_q)]
+    return res.x[:n_pairs], float(res.fun), np.asarray(res.eqlin.marginals), y_cap, alpha
+
+
+def _vstack(
+    matrix: csr_array, plain: np.ndarray, above: np.ndarray, below: np.ndarray
+) -> csr_array:
+    """Rows ``plain`` and ``above`` of ``matrix`` as they are, rows ``below`` negated."""
+    from scipy.sparse import vstack
+
+    stacked = vstack([matrix[plain], matrix[above], -matrix[below]], format="csr")
+    stacked.indices = stacked.indices.astype(np.int32)
+    stacked.indptr = stacked.indptr.astype(np.int32)
+    return csr_array(stacked)
+
+
+def _price(
+    prob: _Problem,
+    members: list[np.ndarray],
+    allowed: np.ndarray,
+    duals: tuple[np.ndarray, np.ndarray, list[np.ndarray]],
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Price every eligible pair from the dual values.
+
+    Returns each client's smallest reduced cost and the keys (``client * k +
+    manager``) of up to :data:`_COLUMNS_PER_ROUND` pairs per client whose reduced
+    cost is below ``-tol``.
+    """
+    y_client, y_cap, alpha = duals
+    n, k = len(prob.current), prob.k
+    best_rc = np.zeros(n)
+    new_keys: list[np.ndarray] = []
+    for g, clients in enumerate(members):
+        mgrs = np.flatnonzero(allowed[g])
+        if not len(clients) or not len(mgrs):
+            continue
+        position = np.full(k, -1, dtype=np.int64)
+        position[mgrs] = np.arange(len(mgrs))
+        step = max(1, _PRICING_BLOCK // len(mgrs))
+        take = min(_COLUMNS_PER_ROUND, len(mgrs))
+        for start in range(0, len(clients), step):
+            idx = clients[start : start + step]
+            rc = np.repeat(-y_cap[mgrs][None, :], len(idx), axis=0)
+            for amount, a in zip(prob.amounts, alpha, strict=True):
+                rc -= amount[idx][:, None] * a[mgrs][None, :]
+            rc -= y_client[idx][:, None]
+            cur = position[np.maximum(prob.current[idx], 0)]
+            here = (prob.current[idx] >= 0) & (cur >= 0)
+            rc[np.flatnonzero(here), cur[here]] -= prob.move_cost
+            best_rc[idx] = rc.min(axis=1)
+            if take < len(mgrs):
+                pick = np.argpartition(rc, take - 1, axis=1)[:, :take]
+            else:
+                pick = np.broadcast_to(np.arange(len(mgrs)), rc.shape)
+            rows = np.repeat(np.arange(len(idx)), pick.shape[1])
+            cols = pick.ravel()
+            good = rc[rows, cols] < -tol
+            new_keys.append(idx[rows[good]] * k + mgrs[cols[good]])
+    keys = np.concatenate(new_keys) if new_keys else np.zeros(0, dtype=np.int64)
+    return best_rc, keys
+
+
+def _relaxation(
+    prob: _Problem,
+    rules: RuleClashes,
+    allowed: np.ndarray,
+    *,
+    max_rounds: int,
+    gap: float,
+) -> tuple[np.ndarray, float]:
+    """Column generation on the relaxation, then the split clients rounded.
+
+    Returns the manager position of every client and the lower bound on the optimum.
+    """
+    n, k = len(prob.current), prob.k
+    group = rules.group
+    members = _group_members(group, len(allowed))
+    start = _initial_owner(prob, group, allowed)
+    eligible_now = (prob.current >= 0) & allowed[group, np.maximum(prob.current, 0)]
+    keys = np.unique(
+        np.concatenate(
+            [
+                np.flatnonzero(eligible_now) * k + prob.current[eligible_now],
+                np.arange(n) * k + start,
+            ]
+        )
+    )
+    lower_bound = -np.inf
+    for _ in range(max_rounds):
+        ci_x, cj_x = keys // k, keys % k
+        x, value, y_client, y_cap, alpha = _lp(prob, ci_x, cj_x)
+        tol = 1e-9 * max(1.0, abs(value))
+        best_rc, priced = _price(prob, members, allowed, (y_client, y_cap, alpha), tol)
+        # every client row is "one manager": the optimum is at least the restricted
+        # optimum plus each client's most negative reduced cost (Lagrangian bound)
+        lower_bound = max(lower_bound, value + float(np.minimum(best_rc, 0.0).sum()))
+        new = np.setdiff1d(priced, keys)
+        if not len(new):
+            lower_bound = max(lower_bound, value)
+            break
+        if value - lower_bound <= 0.5 * gap * abs(value):
+            break  # the relaxation is close enough to its optimum
+        keys = np.union1d(keys, new)
+    owner = np.full(n, -1, dtype=np.int64)
+    whole = x > 1 - 1e-6
+    owner[ci_x[whole]] = cj_x[whole]
+    # the clients the relaxation splits (a basic solution splits few: at most about
+    # one per manager row) go to the manager holding most of each, within the room
+    # left: a transportation problem, whose basic solutions are whole numbers
+    split = np.flatnonzero(owner < 0)
+    if len(split):
+        fixed = owner >= 0
+        room = prob.limit - np.bincount(owner[fixed], minlength=k)
+        local = np.full(n, -1, dtype=np.int64)
+        local[split] = np.arange(len(split))
+        in_split = local[ci_x] >= 0
+        ii, jj, share = local[ci_x[in_split]], cj_x[in_split], x[in_split]
+        n_pairs = len(ii)
+        pair = np.arange(n_pairs)
+        res = linprog(
+            -share - 1e-6 * (prob.current[split][ii] == jj),
+            A_ub=csr_array((np.ones(n_pairs), (jj, pair)), shape=(k, n_pairs)),
+            b_ub=room.astype(float),
+            A_eq=csr_array((np.ones(n_pairs), (ii, pair)), shape=(len(split), n_pairs)),
+            b_eq=np.ones(len(split)),
+            bounds=(0, 1),
+            method="highs-ds",
+        )
+        if res.status != 0:
+            raise ConvergenceError(
+                f"the {len(split)} client(s) the relaxation splits could not be placed "
+                f"({res.message}); try method='exact'"
+            )
+        chosen = res.x > 0.5
+        owner[split[ii[chosen]]] = jj[chosen]
+        if (owner < 0).any():
+            raise ConvergenceError(
+                "the rounding of the relaxation left clients without a manager; try method='exact'"
+            )
+    return owner, lower_bound
+
+
+def _all_pairs(members: list[np.ndarray], allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every eligible (client, manager) pair, ordered by client then manager."""
+    ii_parts, jj_parts = [], []
+    for g, clients in enumerate(members):
+        mgrs = np.flatnonzero(allowed[g])
+        ii_parts.append(np.repeat(clients, len(mgrs)))
+        jj_parts.append(np.tile(mgrs, len(clients)))
+    ii = np.concatenate(ii_parts) if ii_parts else np.zeros(0, dtype=np.int64)
+    jj = np.concatenate(jj_parts) if jj_parts else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((jj, ii))
+    return ii[order], jj[order]
+
+
+def _reasons(
+    moved: np.ndarray,
+    current: np.ndarray,
+    cur_pos: np.ndarray,
+    rules: RuleClashes,
+    allowed: np.ndarray,
+    over: np.ndarray,
+) -> list[str]:
+    reasons = [""] * len(current)
+    table = None
+    for i in np.flatnonzero(moved):
+        j = int(cur_pos[i])
+        if current[i] == "":
+            reasons[i] = "unassigned: given a manager"
+        elif j < 0:
+            reasons[i] = f"current manager {current[i]} is not in the managers table"
+        elif not allowed[rules.group[i], j]:
+            table = rules.reasons() if table is None else table
+            reasons[i] = f"current manager not eligible ({table[rules.group[i], j]})"
+        elif over[j]:
+            reasons[i] = f"current manager {current[i]} over capacity"
+        else:
+            reasons[i] = "balances workload and value"
+    return reasons
 
 
 def redistribute_portfolio(
@@ -221,7 +682,9 @@ def redistribute_portfolio(
     workload_weight: float = 1.0,
     value_weight: float = 0.5,
     balance: Literal["max", "mean"] = "mean",
+    method: Literal["auto", "exact", "relaxation"] = "auto",
     node_limit: int | None = 1000,
+    max_rounds: int = 50,
     time_limit: float | None = None,
     mip_rel_gap: float = 1e-3,
 ) -> RedistributionResult:
@@ -254,17 +717,29 @@ def redistribute_portfolio(
         Imbalance measured as the largest deviation over managers (``"max"``: the
         worst-off manager counts) or as the mean absolute deviation (``"mean"``:
         every manager counts; usually solves faster on large bases).
+    method : {"auto", "exact", "relaxation"}
+        ``"exact"``: the mixed-integer program over every eligible pair;
+        ``"relaxation"``: column generation on its linear relaxation, the clients
+        it splits then assigned exactly (see the module notes); ``"auto"``: exact
+        up to :data:`EXACT_MAX_PAIRS` eligible pairs, the relaxation above. Both
+        report a proven gap to the optimum in ``mip_gap``.
     node_limit : int, optional
-        Branch-and-bound nodes the solver may explore (HiGHS ``node_limit``);
+        Branch-and-bound nodes the exact solver may explore (HiGHS ``node_limit``);
         ``None`` for no limit. A limit on work: the result does not depend on the
         machine or its load.
+    max_rounds : int
+        Column-generation rounds of the relaxation (each solves one linear
+        program and prices every eligible pair). A limit on work, like
+        ``node_limit``; when it stops the rounds the lower bound, and so the gap,
+        is still valid.
     time_limit : float, optional
-        Seconds the solver may run; ``None`` (the default) for no limit. When it
-        stops the solver, the result depends on the machine's speed; prefer
-        ``node_limit`` where the same input must give the same output.
+        Seconds the exact solver may run; ``None`` (the default) for no limit.
+        When it stops the solver, the result depends on the machine's speed;
+        prefer ``node_limit`` where the same input must give the same output.
     mip_rel_gap : float
-        Relative optimality gap at which the solver stops (HiGHS ``mip_rel_gap``),
-        relative to the whole objective (moves included).
+        Relative optimality gap at which the exact solver stops (HiGHS
+        ``mip_rel_gap``), relative to the whole objective (moves included); the
+        status is ``"optimal"`` when the final gap is within it.
 
     Returns
     -------
@@ -290,12 +765,16 @@ def redistribute_portfolio(
         )
     if node_limit is not None and node_limit < 1:
         raise ValidationError(f"node_limit must be a positive number of nodes, got {node_limit}")
+    if max_rounds < 1:
+        raise ValidationError(f"max_rounds must be a positive number of rounds, got {max_rounds}")
     if balance not in ("max", "mean"):
         raise ValidationError(f"balance must be 'max' or 'mean', got {balance!r}")
+    if method not in ("auto", "exact", "relaxation"):
+        raise ValidationError(f"method must be 'auto', 'exact' or 'relaxation', got {method!r}")
     require(clients, "clients", [current_col], hint="current_col names the current manager")
     workload = _numeric(clients, workload_col)
     value = _numeric(clients, value_col)
-    allowed_df, reason_df = eligibility(
+    rules = rule_clashes(
         clients,
         managers,
         match_region=match_region,
@@ -303,127 +782,78 @@ def redistribute_portfolio(
         stage_col=stage_col,
         role_rules=role_rules,
     )
-    allowed = allowed_df.to_numpy()
+    allowed = rules.allowed()
     c_ids = clients["client_id"].astype(str).to_numpy()
     m_ids = managers["manager_id"].astype(str).to_numpy()
-    n, k = allowed.shape
+    n, k = len(c_ids), len(m_ids)
     capacity = (
         pd.to_numeric(managers["capacity"], errors="coerce").astype(float).to_numpy()
         if "capacity" in managers.columns
         else np.full(k, np.nan)
     )
     limit, share = _capacities(managers, n)
-    _check_feasible(allowed, reason_df.to_numpy(), limit, c_ids, m_ids)
+    _check_feasible(rules, allowed, limit, c_ids, m_ids)
     current = clients[current_col].astype("string").fillna("").astype(str).to_numpy()
-    m_pos = {m: j for j, m in enumerate(m_ids)}
-
-    ii, jj = np.nonzero(allowed)
-    n_pairs = len(ii)
-    stays = np.array([current[i] == m_ids[j] for i, j in zip(ii, jj, strict=True)], dtype=bool)
+    m_pos = pd.Index(m_ids).get_indexer(pd.Index(current))
+    cur_pos = np.asarray(m_pos, dtype=np.int64)
     totals = [(workload, workload_weight), (value, value_weight)]
     active = [(amount, weight) for amount, weight in totals if amount.sum() > 0 and weight > 0]
-    # variables: x (n_pairs binaries), then per balanced quantity either one maximum
-    # deviation (balance="max") or one deviation per manager (balance="mean"), in percent,
-    # and last one variable fixed at 1 that carries the constant of the objective
-    # (moves = n - sum(x on current pairs)), so that the solver's gap is relative to
-    # the whole objective
-    per_quantity = 1 if balance == "max" else k
-    n_var = n_pairs + per_quantity * len(active) + 1
-    c = np.zeros(n_var)
-    c[:n_pairs] = -move_cost * stays
-    c[-1] = move_cost * n
-
-    rows: list[int] = []
-    cols: list[int] = []
-    vals: list[float] = []
-    lo: list[float] = []
-    hi: list[float] = []
-    r = 0
-
-    def add(row_cols: np.ndarray, row_vals: np.ndarray, low: float, high: float) -> None:
-        nonlocal r
-        rows.extend([r] * len(row_cols))
-        cols.extend(row_cols.tolist())
-        vals.extend(row_vals.tolist())
-        lo.append(low)
-        hi.append(high)
-        r += 1
-
-    pair_idx = np.arange(n_pairs)
-    for i in range(n):
-        sel = pair_idx[ii == i]
-        add(sel, np.ones(len(sel)), 1.0, 1.0)
-    for j in range(k):
-        sel = pair_idx[jj == j]
-        add(sel, np.ones(len(sel)), -np.inf, limit[j])
-    for q, (amount, weight) in enumerate(active):
-        first_dev = n_pairs + q * per_quantity
-        if balance == "max":
-            c[first_dev] = weight
-        else:
-            c[first_dev : first_dev + k] = weight / k
-        total = amount.sum()
-        for j in range(k):
-            dev = first_dev if balance == "max" else first_dev + j
-            target = total * share[j]
-            sel = pair_idx[jj == j]
-            # load - target * D / 100 <= target  and  load + target * D / 100 >= target
-            add(np.append(sel, dev), np.append(amount[ii[sel]], -target / 100.0), -np.inf, target)
-            add(np.append(sel, dev), np.append(amount[ii[sel]], target / 100.0), target, np.inf)
-    matrix = coo_array((vals, (rows, cols)), shape=(r, n_var)).tocsr()
-    # HiGHS takes 32-bit sparse indices (scipy 1.11 refuses 64-bit ones).
-    matrix.indices = matrix.indices.astype(np.int32)
-    matrix.indptr = matrix.indptr.astype(np.int32)
-    integrality = np.append(np.ones(n_pairs), np.zeros(n_var - n_pairs))
-    lower = np.zeros(n_var)
-    upper = np.append(np.ones(n_pairs), np.full(n_var - n_pairs, np.inf))
-    lower[-1] = upper[-1] = 1.0
+    prob = _Problem(
+        current=cur_pos,
+        amounts=[amount for amount, _ in active],
+        weights=[float(weight) for _, weight in active],
+        targets=[amount.sum() * share for amount, _ in active],
+        limit=limit,
+        move_cost=float(move_cost),
+        balance=balance,
+    )
     options: dict[str, float | int] = {"mip_rel_gap": float(mip_rel_gap)}
     if node_limit is not None:
         options["node_limit"] = int(node_limit)
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
-    res = milp(
-        c,
-        constraints=LinearConstraint(matrix, lo, hi),
-        integrality=integrality,
-        bounds=Bounds(lower, upper),
-        options=options,
-    )
-    if res.x is None:
-        if res.status == 2:
-            raise ValidationError(
-                "no assignment satisfies capacity and eligibility together; check the "
-                "capacities of the managers each client group may go to"
+    members = _group_members(rules.group, len(allowed))
+    n_pairs = int(sum(len(m) * int(allowed[g].sum()) for g, m in enumerate(members)))
+    exact = method == "exact" or (method == "auto" and n_pairs <= EXACT_MAX_PAIRS)
+    if exact:
+        ii, jj = _all_pairs(members, allowed)
+        chosen, res = _milp(prob, ii, jj, cur_pos, prob.amounts, limit, None, options)
+        if chosen is None:
+            if getattr(res, "status", None) == 2:
+                raise ValidationError(
+                    "no assignment satisfies capacity and eligibility together; check the "
+                    "capacities of the managers each client group may go to"
+                )
+            raise ConvergenceError(
+                f"the solver found no feasible assignment ({getattr(res, 'message', '')}); "
+                "raise node_limit (or time_limit)"
             )
-        raise ConvergenceError(
-            f"the solver found no feasible assignment ({res.message}); raise node_limit "
-            "(or time_limit)"
-        )
-    chosen = res.x[:n_pairs] > 0.5
-    new_owner = np.empty(n, dtype=object)
-    new_owner[ii[chosen]] = m_ids[jj[chosen]]
-    moved = new_owner != current
-
-    before_owner = current
-    before = _load_table(before_owner, m_ids, limit, capacity, share, workload, value)
-    after = _load_table(new_owner.astype(str), m_ids, limit, capacity, share, workload, value)
-    over = dict(zip(before["manager_id"], before["over_capacity"], strict=True))
-    reasons = []
-    for i in range(n):
-        if not moved[i]:
-            reasons.append("")
-        elif current[i] == "":
-            reasons.append("unassigned: given a manager")
-        elif current[i] not in m_pos:
-            reasons.append(f"current manager {current[i]} is not in the managers table")
-        elif not allowed[i, m_pos[current[i]]]:
-            rule = str(reason_df.iat[i, m_pos[current[i]]])
-            reasons.append(f"current manager not eligible ({rule})")
-        elif over[current[i]]:
-            reasons.append(f"current manager {current[i]} over capacity")
+        owner = np.full(n, -1, dtype=np.int64)
+        owner[ii[chosen]] = jj[chosen]
+        objective = float(res.fun)
+        mip_gap = float(getattr(res, "mip_gap", 0.0) or 0.0)
+        lower_bound = objective * (1 - mip_gap)
+        if getattr(res, "status", None) == 0:
+            status = "optimal"
+        elif "time limit" in str(getattr(res, "message", "")).lower():
+            status = "time_limit"
         else:
-            reasons.append("balances workload and value")
+            status = "node_limit"
+    else:
+        owner, lower_bound = _relaxation(
+            prob, rules, allowed, max_rounds=max_rounds, gap=mip_rel_gap
+        )
+        objective = prob.objective(owner)
+        mip_gap = max(0.0, (objective - lower_bound) / objective) if objective > 0 else 0.0
+        if mip_gap <= mip_rel_gap + 1e-12:
+            status = "optimal"
+        else:
+            status = "relaxation"
+    new_owner = m_ids[owner]
+    moved = owner != cur_pos
+    before = _load_table(cur_pos, m_ids, limit, capacity, share, workload, value)
+    after = _load_table(owner, m_ids, limit, capacity, share, workload, value)
+    reasons = _reasons(moved, current, cur_pos, rules, allowed, before["over_capacity"].to_numpy())
     assignment = pd.DataFrame(
         {
             "client_id": c_ids,
@@ -435,20 +865,15 @@ def redistribute_portfolio(
             "value": value,
         }
     )
-    n_moves = int(moved.sum())
-    if res.status == 0:
-        status = "optimal"
-    elif "time limit" in str(res.message).lower():
-        status = "time_limit"
-    else:
-        status = "node_limit"
     return RedistributionResult(
         assignment=assignment,
         moves=assignment[assignment["moved"]].reset_index(drop=True),
         before=before,
         after=after,
-        n_moves=n_moves,
-        objective=float(res.fun),
+        n_moves=int(moved.sum()),
+        objective=objective,
         status=status,
-        mip_gap=float(getattr(res, "mip_gap", 0.0) or 0.0),
+        mip_gap=mip_gap,
+        method="exact" if exact else "relaxation",
+        lower_bound=float(lower_bound),
     )

@@ -1,7 +1,9 @@
 """Plots of the lifetime-value models.
 
 Every function draws a result table from :mod:`clientalytics.clv` on a matplotlib
-``Axes`` (a new figure when ``ax`` is omitted) and returns the ``Axes``.
+``Axes`` (a new figure when ``ax`` is omitted) and returns the ``Axes``. The
+diagnostic plots also take a fitted transaction model directly (plus the summary or
+transactions the table needs) and build the table themselves.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from clientalytics.clv.base import TransactionModel
+from clientalytics.exceptions import ValidationError
 from clientalytics.plotting._text import plain_text
 from clientalytics.schema import require
 
@@ -42,13 +46,27 @@ def _heatmap(matrix: pd.DataFrame, ax: Axes | None, title: str, label: str) -> A
     return ax
 
 
-def plot_frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def _frame(source: object, what: str) -> pd.DataFrame:
+    if not isinstance(source, pd.DataFrame):
+        raise ValidationError(
+            f"{what}: expected a fitted transaction model or a DataFrame, "
+            f"got {type(source).__name__}"
+        )
+    return source
+
+
+def plot_frequency_recency_matrix(
+    matrix: pd.DataFrame | TransactionModel, *, t: float = 1.0, ax: Axes | None = None
+) -> Axes:
     """Heat map of expected future purchases by frequency and recency.
 
     Parameters
     ----------
-    matrix : pandas.DataFrame
-        Output of :func:`clientalytics.clv.frequency_recency_matrix`.
+    matrix : pandas.DataFrame or TransactionModel
+        Output of :func:`clientalytics.clv.frequency_recency_matrix`, or a fitted
+        model, for which that table is computed with horizon ``t``.
+    t : float, default 1.0
+        Horizon, in the model's time unit, when a model is given.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -56,16 +74,24 @@ def plot_frequency_recency_matrix(matrix: pd.DataFrame, *, ax: Axes | None = Non
     -------
     matplotlib.axes.Axes
     """
+    if isinstance(matrix, TransactionModel):
+        from clientalytics.clv.diagnostics import frequency_recency_matrix
+
+        matrix = frequency_recency_matrix(matrix, t=t)
+    matrix = _frame(matrix, "plot_frequency_recency_matrix")
     return plain_text(_heatmap(matrix, ax, "Expected purchases by history", "expected purchases"))
 
 
-def plot_probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_probability_alive_matrix(
+    matrix: pd.DataFrame | TransactionModel, *, ax: Axes | None = None
+) -> Axes:
     """Heat map of the probability that a client is alive, by frequency and recency.
 
     Parameters
     ----------
-    matrix : pandas.DataFrame
-        Output of :func:`clientalytics.clv.probability_alive_matrix`.
+    matrix : pandas.DataFrame or TransactionModel
+        Output of :func:`clientalytics.clv.probability_alive_matrix`, or a fitted
+        model, for which that table is computed.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -73,16 +99,29 @@ def plot_probability_alive_matrix(matrix: pd.DataFrame, *, ax: Axes | None = Non
     -------
     matplotlib.axes.Axes
     """
+    if isinstance(matrix, TransactionModel):
+        from clientalytics.clv.diagnostics import probability_alive_matrix
+
+        matrix = probability_alive_matrix(matrix)
+    matrix = _frame(matrix, "plot_probability_alive_matrix")
     return plain_text(_heatmap(matrix, ax, "Probability alive by history", "P(alive)"))
 
 
-def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_period_transactions(
+    table: pd.DataFrame | TransactionModel,
+    summary: pd.DataFrame | None = None,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
     """Bar chart of clients by number of repeat purchases, actual vs model.
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        Output of :func:`clientalytics.clv.period_transactions`.
+    table : pandas.DataFrame or TransactionModel
+        Output of :func:`clientalytics.clv.period_transactions`, or a fitted model.
+    summary : pandas.DataFrame, optional
+        The client summary, required with a model (the table is then
+        ``period_transactions(model, summary)``).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -90,6 +129,13 @@ def plot_period_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> 
     -------
     matplotlib.axes.Axes
     """
+    if isinstance(table, TransactionModel):
+        from clientalytics.clv.diagnostics import period_transactions
+
+        if summary is None:
+            raise ValidationError("plot_period_transactions(model, summary): pass the summary")
+        table = period_transactions(table, summary)
+    table = _frame(table, "plot_period_transactions")
     _need(table, ("actual", "model"), "plot_period_transactions")
     ax = _axes(ax)
     x = np.arange(len(table))
@@ -142,13 +188,24 @@ def plot_calibration_holdout(
     return plain_text(ax)
 
 
-def plot_cumulative_transactions(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_cumulative_transactions(
+    table: pd.DataFrame | TransactionModel,
+    transactions: pd.DataFrame | None = None,
+    *,
+    observation_end: pd.Timestamp | None = None,
+    ax: Axes | None = None,
+) -> Axes:
     """Line chart of cumulative repeat purchases over time, actual vs model.
 
     Parameters
     ----------
-    table : pandas.DataFrame
-        Output of :func:`clientalytics.clv.cumulative_transactions`.
+    table : pandas.DataFrame or TransactionModel
+        Output of :func:`clientalytics.clv.cumulative_transactions`, or a fitted
+        model (with ``time_unit_`` set by its ``fit``).
+    transactions : pandas.DataFrame, optional
+        Purchases (``client_id``, ``date``), required with a model.
+    observation_end : pandas.Timestamp, optional
+        Last date tracked, with a model (default: the last purchase).
     ax : matplotlib.axes.Axes, optional
         Axes to draw on.
 
@@ -156,6 +213,15 @@ def plot_cumulative_transactions(table: pd.DataFrame, *, ax: Axes | None = None)
     -------
     matplotlib.axes.Axes
     """
+    if isinstance(table, TransactionModel):
+        from clientalytics.clv.diagnostics import cumulative_transactions
+
+        if transactions is None:
+            raise ValidationError(
+                "plot_cumulative_transactions(model, transactions): pass the transactions"
+            )
+        table = cumulative_transactions(table, transactions, observation_end=observation_end)
+    table = _frame(table, "plot_cumulative_transactions")
     _need(table, ("period_start", "actual", "model"), "plot_cumulative_transactions")
     ax = _axes(ax)
     ax.plot(table["period_start"], table["actual"], label="actual")
@@ -233,5 +299,37 @@ def plot_survival_projection(
     ax.set_ylabel("share of cohort still active")
     ax.set_ylim(0, 1.02)
     ax.set_title("Contract survival")
+    ax.legend()
+    return plain_text(ax)
+
+
+def plot_clv_intervals(clv: pd.DataFrame, *, n_clients: int = 30, ax: Axes | None = None) -> Axes:
+    """CLV of the most valuable clients with their prediction intervals as bands.
+
+    Parameters
+    ----------
+    clv : pandas.DataFrame
+        Output of :func:`clientalytics.clv.customer_lifetime_value` called with
+        ``interval=`` (columns ``clv``, ``clv_lower``, ``clv_upper``).
+    n_clients : int, default 30
+        Number of clients shown, by decreasing CLV.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    _need(clv, ("clv", "clv_lower", "clv_upper"), "plot_clv_intervals")
+    top = clv.sort_values("clv", ascending=False).head(int(n_clients))
+    ax = _axes(ax)
+    rank = np.arange(1, len(top) + 1)
+    ax.fill_between(
+        rank, top["clv_lower"], top["clv_upper"], alpha=0.3, step="mid", label="interval"
+    )
+    ax.plot(rank, top["clv"], marker="o", linestyle="", label="CLV")
+    ax.set_xlabel("client rank by CLV")
+    ax.set_ylabel("CLV")
+    ax.set_title("Customer lifetime value with prediction intervals")
     ax.legend()
     return plain_text(ax)

@@ -50,6 +50,7 @@ class Client(Record):
     relation_to_firm: enums.RelationToFirm | None = _c("relation_to_firm")
     relationship_programme: Flag | None = _c("relationship_programme")
     referred_by: RecordId | None = _c("referred_by")
+    tax_id: RecordId | None = _c("tax_id")
 
 
 class Manager(Record):

@@ -76,6 +76,9 @@ class ClientRequest(Record):
     quoted_at: Timestamp | None = _r("quoted_at")
     outcome: enums.RequestOutcome = _r("outcome")
     quoted_value: FiniteFloat | None = _r("quoted_value")
+    stage: Text | None = _r("stage")
+    loss_reason: Text | None = _r("loss_reason")
+    source: Text | None = _r("source")
     freight_requirements: FreightRequirements = Field(
         default_factory=FreightRequirements,
         description="The freight intake questionnaire (flat columns in the table).",

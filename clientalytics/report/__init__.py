@@ -6,6 +6,16 @@ from clientalytics.report.build import (
     check_reportable,
     write_report,
 )
+from clientalytics.report.i18n import LANGS, MissingTranslationWarning, Translator
 from clientalytics.report.model import ReportSection
 
-__all__ = ["EmptyBaseError", "ReportSection", "build_report", "check_reportable", "write_report"]
+__all__ = [
+    "LANGS",
+    "EmptyBaseError",
+    "MissingTranslationWarning",
+    "ReportSection",
+    "Translator",
+    "build_report",
+    "check_reportable",
+    "write_report",
+]

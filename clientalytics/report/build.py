@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import html
+import datetime as dt
 import time
+import warnings
 from collections.abc import Callable, Sequence
-from importlib import import_module
+from dataclasses import dataclass
+from importlib import import_module, resources
 from pathlib import Path
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ClientalyticsError, ValidationError
+from clientalytics.report.activity import report_window
+from clientalytics.report.i18n import (
+    Lang,
+    MissingTranslationWarning,
+    Translator,
+    check_lang,
+    default_lang,
+)
 from clientalytics.report.inputs import ReportInputs, report_inputs
-from clientalytics.report.model import ReportSection, paragraph
+from clientalytics.report.model import ReportSection, environment, join_blocks, paragraph
 
 SectionBuilder = Callable[[ClientBase, ReportInputs], ReportSection]
 Progress = Callable[[str], None]
@@ -19,7 +29,9 @@ Progress = Callable[[str], None]
 #: Section modules of :mod:`clientalytics.report.sections`, in report order. Each
 #: exposes ``build_section(base, inputs) -> ReportSection``, which reads the shared
 #: :class:`~clientalytics.report.inputs.ReportInputs` and writes nothing shared, so
-#: the order changes only the order of the page.
+#: the order changes only the order of the page. The executive summary
+#: (:mod:`clientalytics.report.sections.executive`) is built after them, from their
+#: figures, and shown first.
 SECTION_MODULES: tuple[str, ...] = (
     "overview",
     "clv",
@@ -30,21 +42,13 @@ SECTION_MODULES: tuple[str, ...] = (
     "service",
 )
 
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1f2933;
-background:#f5f7fa}
-header{background:#1f4e79;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.6rem}
-nav{background:#fff;padding:.6rem 2rem;border-bottom:1px solid #d9e2ec}
-nav a{margin-right:1.2rem;color:#1f4e79;text-decoration:none}
-main{padding:1rem 2rem;max-width:1200px}
-section{background:#fff;border:1px solid #d9e2ec;border-radius:6px;padding:1rem 1.5rem;
-margin:1rem 0}
-h2{color:#1f4e79;margin-top:0}table.data{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
-table.data th,table.data td{border:1px solid #d9e2ec;padding:.25rem .5rem;text-align:right}
-table.data th{background:#f0f4f8}table.data td:first-child{text-align:left}
-img.chart{max-width:100%;height:auto;display:block;margin:.5rem 0}
-.note{color:#627d98;font-size:.8rem}
-"""
+
+def _asset(name: str) -> str:
+    return (
+        resources.files("clientalytics.report")
+        .joinpath(f"templates/{name}")
+        .read_text(encoding="utf-8")
+    )
 
 
 def default_builders() -> list[SectionBuilder]:
@@ -97,12 +101,87 @@ def check_reportable(base: ClientBase) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What the report is about, shown under its title.
+
+    Attributes
+    ----------
+    title : str
+        Page title: the company's name, or a given title.
+    window : str
+        Observation window, e.g. ``2 Jan 2023 - 1 Jan 2026``.
+    source : str
+        Where the data was read from.
+    generated : str
+        When the report was generated (UTC).
+    version : str
+        Version of clientalytics that wrote it.
+    """
+
+    title: str
+    window: str
+    source: str
+    generated: str
+    version: str
+
+
+def _version() -> str:
+    from clientalytics import __version__
+
+    return str(__version__)
+
+
+def report_identity(
+    base: ClientBase,
+    tr: Translator,
+    *,
+    title: str | None = None,
+    generated_at: dt.datetime | None = None,
+) -> Identity:
+    """Title, observation window, data source, generation time and version of a report.
+
+    The title is ``title``, else the company name the data declares
+    (``base.company_name``), else the name of the folder the data was read from,
+    else a generic title in the report's language.
+    """
+    folders = {Path(str(p)).parent for p in base.sources.values()}
+    company = getattr(base, "company_name", None)
+    if title:
+        chosen = title
+    elif company:
+        chosen = tr("page.title_company", company=company)
+    elif len(folders) == 1 and next(iter(folders)).name not in ("", "."):
+        chosen = tr("page.title_company", company=next(iter(folders)).name)
+    else:
+        chosen = tr("page.title")
+    first = base.transactions["date"].min()
+    window = tr("page.window", start=tr.date(first), end=tr.date(base.observation_end))
+    if base.sources:
+        source = "; ".join(sorted({str(folder) for folder in folders}))
+    else:
+        source = tr("page.source_memory")
+    moment = generated_at if generated_at is not None else dt.datetime.now(dt.UTC)
+    return Identity(chosen, window, source, tr.datetime(moment), _version())
+
+
+def _not_computed(label: str, tr: Translator, error: ClientalyticsError) -> ReportSection:
+    title = tr(f"section.{label}") if tr.has(f"section.{label}") else label.capitalize()
+    section = ReportSection(title=title, key=label)
+    section.blocks.append(paragraph(tr("common.not_computed", reason=str(error))))
+    section.summary.append(f"not computed: {error}")
+    return section
+
+
 def build_report(
     base: ClientBase,
     *,
     builders: Sequence[SectionBuilder] | None = None,
     progress: Progress | None = None,
-    title: str = "Client base report",
+    title: str | None = None,
+    lang: str | None = None,
+    generated_at: dt.datetime | None = None,
+    executive: bool = True,
 ) -> tuple[str, list[ReportSection]]:
     """Build every section and render the report page.
 
@@ -114,8 +193,15 @@ def build_report(
         Section builders; defaults to :func:`default_builders`.
     progress : callable, optional
         Called with a line of text as each section starts and ends.
-    title : str
-        Page title.
+    title : str, optional
+        Page title; by default the company's name (see :func:`report_identity`).
+    lang : {"en", "ru"}, optional
+        Language of the report; by default the user's locale
+        (:func:`~clientalytics.report.i18n.default_lang`), else English.
+    generated_at : datetime, optional
+        Generation time shown in the header (UTC); now by default.
+    executive : bool
+        Whether to open the report with the executive summary.
 
     Notes
     -----
@@ -124,12 +210,14 @@ def build_report(
     cannot support (a builder raising a
     :class:`~clientalytics.exceptions.ClientalyticsError`, e.g. a model that does not
     converge on a handful of clients) is rendered with the reason instead, and the
-    other sections are still built.
+    other sections are still built. A text the chosen language's catalogue lacks is
+    shown in English and reported with a
+    :class:`~clientalytics.report.i18n.MissingTranslationWarning`.
 
     Returns
     -------
     html : str
-        The whole page, with images embedded.
+        The whole page, with charts and CSV files embedded.
     sections : list of ReportSection
         The sections, in order, for a terminal summary.
 
@@ -140,11 +228,13 @@ def build_report(
         section is built.
     """
     check_reportable(base)
+    chosen_lang: Lang = check_lang(lang) if lang is not None else default_lang()
+    tr = Translator(lang=chosen_lang, currency=str(getattr(base, "currency", "RUB") or "RUB"))
     chosen = list(builders) if builders is not None else default_builders()
     started = time.perf_counter()
     if progress is not None:
         progress("shared inputs (summary, lifetime values, RFM segments) ...")
-    inputs = report_inputs(base)
+    inputs = report_inputs(base, tr=tr)
     if progress is not None:
         progress(f"shared inputs: {time.perf_counter() - started:.1f} s")
     sections: list[ReportSection] = []
@@ -158,47 +248,90 @@ def build_report(
         except ClientalyticsError as error:
             # The data cannot support this analysis (too little history, a model that
             # does not converge): say so in its place and go on with the others.
-            section = ReportSection(title=label.replace("_", " ").capitalize(), key=label)
-            section.blocks.append(paragraph(f"This section could not be computed: {error}"))
-            section.summary.append(f"not computed: {error}")
+            section = _not_computed(label, tr, error)
         sections.append(section)
         if progress is not None:
             progress(
                 f"[{number}/{len(chosen)}] {section.title}: {time.perf_counter() - started:.1f} s"
             )
-    return render_page(sections, title=title, subtitle=repr(base)), sections
+    shown = sections
+    if executive:
+        from clientalytics.report.sections.executive import build_executive
+
+        try:
+            shown = [build_executive(base, inputs, sections), *sections]
+        except ClientalyticsError as error:
+            shown = [_not_computed("executive", tr, error), *sections]
+    identity = report_identity(base, tr, title=title, generated_at=generated_at)
+    page = render_page(shown, identity=identity, tr=tr)
+    if tr.missing:
+        warnings.warn(
+            f"report ({tr.lang}): {len(tr.missing)} text(s) without a translation, shown "
+            f"in English: {', '.join(sorted(tr.missing)[:20])}",
+            MissingTranslationWarning,
+            stacklevel=2,
+        )
+    return page, shown
 
 
-def render_page(sections: Sequence[ReportSection], *, title: str, subtitle: str = "") -> str:
+def render_page(
+    sections: Sequence[ReportSection],
+    *,
+    identity: Identity,
+    tr: Translator | None = None,
+) -> str:
     """Render sections into one self-contained HTML page.
 
     Parameters
     ----------
     sections : sequence of ReportSection
         Sections in order.
-    title : str
-        Page title (escaped).
-    subtitle : str
-        Line under the title (escaped).
+    identity : Identity
+        Title and the facts shown under it (see :func:`report_identity`).
+    tr : Translator, optional
+        Language of the page's own texts (English by default).
 
     Returns
     -------
     str
-        The HTML document.
+        The HTML document: styles, script, charts and CSV files inline, no link to
+        any other resource.
     """
-    nav = "".join(f'<a href="#{html.escape(s.key)}">{html.escape(s.title)}</a>' for s in sections)
-    body = "".join(
-        f'<section id="{html.escape(s.key)}"><h2>{html.escape(s.title)}</h2>'
-        + "".join(s.blocks)
-        + "</section>"
-        for s in sections
-    )
+    tr = tr if tr is not None else Translator()
+    items = [
+        {"label": tr("page.window_label"), "value": identity.window},
+        {"label": tr("page.source_label"), "value": identity.source},
+        {"label": tr("page.generated_label"), "value": identity.generated},
+        {"label": tr("page.version_label"), "value": f"clientalytics {identity.version}"},
+        {
+            "label": tr("page.definition_label"),
+            "value": tr("page.definition_short", window=report_window_text(tr)),
+        },
+    ]
     return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<header><h1>{html.escape(title)}</h1><div>{html.escape(subtitle)}</div></header>"
-        f"<nav>{nav}</nav><main>{body}</main></body></html>"
+        environment()
+        .get_template("page.html.j2")
+        .render(
+            lang=tr.lang,
+            title=identity.title,
+            identity=items,
+            version=identity.version,
+            css=_asset("report.css"),
+            script=join_blocks([_asset("report.js")]),
+            nav_label=tr("page.nav"),
+            sections=[
+                {"key": s.key, "title": s.title, "html": join_blocks(s.blocks)} for s in sections
+            ],
+            footer=tr("page.footer", version=identity.version),
+        )
     )
+
+
+def report_window_text(tr: Translator) -> str:
+    """Return the length of the report's activity window, in words."""
+    from clientalytics.report.activity import ACTIVE_MONTHS
+
+    return tr("page.months", n=ACTIVE_MONTHS)
 
 
 def write_report(
@@ -207,6 +340,9 @@ def write_report(
     *,
     builders: Sequence[SectionBuilder] | None = None,
     progress: Progress | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+    generated_at: dt.datetime | None = None,
 ) -> list[ReportSection]:
     """Build the report and write it to ``path``.
 
@@ -216,19 +352,39 @@ def write_report(
         The company to report on.
     path : str or Path
         Output HTML file.
-    builders, progress
+    builders, progress, title, lang, generated_at
         As for :func:`build_report`.
 
     Returns
     -------
     list of ReportSection
-        The sections written.
+        The sections written, the executive summary first.
 
     Raises
     ------
     EmptyBaseError
         When ``base`` keeps no transaction; nothing is written.
     """
-    page, sections = build_report(base, builders=builders, progress=progress)
+    page, sections = build_report(
+        base,
+        builders=builders,
+        progress=progress,
+        title=title,
+        lang=lang,
+        generated_at=generated_at,
+    )
     Path(path).write_text(page, encoding="utf-8")
     return sections
+
+
+__all__ = [
+    "EmptyBaseError",
+    "Identity",
+    "build_report",
+    "check_reportable",
+    "default_builders",
+    "render_page",
+    "report_identity",
+    "report_window",
+    "write_report",
+]

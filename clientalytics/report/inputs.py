@@ -9,7 +9,7 @@ order, or one at a time, with the same result.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -22,6 +22,8 @@ from clientalytics.exceptions import (
     ValidationError,
 )
 from clientalytics.periods import TimeUnit
+from clientalytics.report.activity import client_status
+from clientalytics.report.i18n import Lang, Translator
 from clientalytics.segmentation import rfm_scores, rfm_segments
 from clientalytics.summary import summarize
 
@@ -89,6 +91,17 @@ class ReportInputs:
         Discount rate of ``valuation``.
     rfm_bins : int
         Score scale of ``rfm``.
+    status : pandas.Series or None
+        Every client's status (new, active, lost, prospect) by the report's one
+        definition (:mod:`clientalytics.report.activity`).
+    transactions : pandas.DataFrame or None
+        The transactions the analyses read: ``base.transactions``, with a zero
+        ``variable_cost`` when the data carries no cost (``has_costs`` False; no
+        margin is then shown).
+    has_costs : bool
+        Whether the transactions carry their variable cost (margin is known).
+    tr : Translator
+        Language and currency of the report.
     """
 
     summary: pd.DataFrame
@@ -102,6 +115,10 @@ class ReportInputs:
     horizon_months: int = HORIZON_MONTHS
     annual_discount_rate: float = ANNUAL_DISCOUNT_RATE
     rfm_bins: int = RFM_BINS
+    status: pd.Series | None = None
+    transactions: pd.DataFrame | None = None
+    has_costs: bool = True
+    tr: Translator = field(default_factory=Translator)
 
     @property
     def clv(self) -> pd.DataFrame | None:
@@ -150,7 +167,7 @@ def _value_per_purchase(
     return model, note, model.excluded_
 
 
-def _valuation(summary: pd.DataFrame) -> Valuation:
+def _valuation(summary: pd.DataFrame, *, margin: bool = True) -> Valuation:
     purchases = _transaction_model(summary, REPORT_TIME_UNIT)
     spend, spend_note, excluded = _value_per_purchase(summary)
     table = customer_lifetime_value(
@@ -159,18 +176,40 @@ def _valuation(summary: pd.DataFrame) -> Valuation:
         summary,
         horizon_months=HORIZON_MONTHS,
         annual_discount_rate=ANNUAL_DISCOUNT_RATE,
+        value="margin" if margin else "revenue",
     )
     table.index = table.index.astype(str)
     return Valuation(table, purchases, spend_note, excluded)
 
 
-def report_inputs(base: ClientBase) -> ReportInputs:
+def has_costs(transactions: pd.DataFrame) -> bool:
+    """Whether every transaction carries its variable cost (so margin is known)."""
+    return "variable_cost" in transactions.columns and bool(
+        transactions["variable_cost"].notna().all()
+    )
+
+
+def costed(transactions: pd.DataFrame) -> pd.DataFrame:
+    """``transactions`` with a zero ``variable_cost`` where the data carries none."""
+    if has_costs(transactions):
+        return transactions
+    return transactions.assign(variable_cost=0.0)
+
+
+def report_inputs(
+    base: ClientBase, *, lang: Lang = "en", tr: Translator | None = None
+) -> ReportInputs:
     """Compute the analyses the report's sections share.
 
     Parameters
     ----------
     base : ClientBase
         The company, with at least one kept transaction.
+    lang : {"en", "ru"}
+        Language of the report (ignored when ``tr`` is given).
+    tr : Translator, optional
+        Language and currency; by default ``lang`` and the base's currency
+        (``RUB`` when it declares none).
 
     Returns
     -------
@@ -179,13 +218,19 @@ def report_inputs(base: ClientBase) -> ReportInputs:
         ``valuation_error`` / ``rfm_error`` for the section that shows it; the other
         sections then go without that input.
     """
+    if tr is None:
+        tr = Translator(lang=lang, currency=str(getattr(base, "currency", "RUB") or "RUB"))
+    costs = has_costs(base.transactions)
+    transactions = costed(base.transactions)
     summary = summarize(
-        base.transactions, observation_end=base.observation_end, time_unit=REPORT_TIME_UNIT
+        transactions, observation_end=base.observation_end, time_unit=REPORT_TIME_UNIT
     )
+    if not costs:
+        summary["total_margin"] = float("nan")
     valuation: Valuation | None = None
     valuation_error: ClientalyticsError | None = None
     try:
-        valuation = _valuation(summary)
+        valuation = _valuation(summary, margin=costs)
     except ClientalyticsError as err:
         valuation_error = err
     rfm: pd.DataFrame | None = None
@@ -210,4 +255,10 @@ def report_inputs(base: ClientBase) -> ReportInputs:
         rfm_notes=tuple(str(warning.message) for warning in caught),
         valuation_error=valuation_error,
         rfm_error=rfm_error,
+        status=client_status(
+            base.transactions, observation_end=base.observation_end, clients=base.clients
+        ),
+        transactions=transactions,
+        has_costs=costs,
+        tr=tr,
     )

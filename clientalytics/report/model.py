@@ -1,24 +1,58 @@
-"""Building blocks of the HTML report: sections, escaped tables and embedded figures.
+"""Building blocks of the HTML report: sections, formatted tables and vector charts.
 
-Every string that comes from the data goes through :func:`html.escape` here, so a
-client named ``<script>`` renders as text. A number that is not defined (NaN, an
-infinite ratio, a missing value) is never printed as ``nan`` or ``inf``: tables show
-:data:`DASH` and a note under the table says why, and :func:`number_text` puts the
-dash and the reason into running text.
+Every string that comes from the data is escaped (the templates are Jinja2 with
+autoescaping), so a client named ``<script>`` renders as text. A number that is not
+defined (NaN, an infinite ratio, a missing value) is never printed as ``nan`` or
+``inf``: tables show :data:`DASH` and a note under the table says why, and
+:func:`number_text` puts the dash and the reason into running text.
+
+Tables are formatted column by column by their kind
+(:mod:`clientalytics.report.columns`), show their top rows with the rest one click
+away, sort by a click on a heading and offer the whole table as a CSV file embedded
+in the page. Charts are embedded as SVG, with their texts in the report's language
+and money and dates on the axes formatted for the locale.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
-import math
-from collections.abc import Mapping
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-import numpy as np
+import matplotlib
 import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+from matplotlib import dates as mdates
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter, PercentFormatter
+
+from clientalytics.plotting._text import _LiteralFormatter
+from clientalytics.report.columns import Kind, format_value, kind_of, sort_key
+from clientalytics.report.i18n import DASH, Translator, is_undefined
+
+__all__ = [
+    "DASH",
+    "MIN_GROUP",
+    "ReportSection",
+    "figure_to_html",
+    "heading",
+    "how_computed",
+    "is_undefined",
+    "number_text",
+    "paragraph",
+    "table_to_html",
+]
+
+#: Groups smaller than this are flagged in tables; their rates carry an interval.
+MIN_GROUP = 30
+#: Rows a table shows before "show all".
+TOP_ROWS = 10
+#: Rows a table holds in the page at most (the CSV file holds every row).
+PAGE_ROWS = 200
 
 
 @dataclass
@@ -36,157 +70,322 @@ class ReportSection:
         :func:`table_to_html` and :func:`figure_to_html`.
     summary : list of str
         Short plain-text lines for the terminal summary.
+    facts : dict of str to float
+        Figures the executive summary reads (e.g. ``"customer_equity"``).
     """
 
     title: str
     key: str
     blocks: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    facts: dict[str, float] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Return the Jinja2 environment of the report's templates (autoescaping on)."""
+    return Environment(
+        loader=PackageLoader("clientalytics.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True),
+        keep_trailing_newline=False,
+    )
 
 
 def paragraph(text: str) -> str:
     """Return ``text`` as an escaped HTML paragraph."""
-    return f"<p>{html.escape(text)}</p>"
+    return f"<p>{escape(text)}</p>"
 
 
 def heading(text: str) -> str:
     """Return ``text`` as an escaped sub-heading."""
-    return f"<h3>{html.escape(text)}</h3>"
+    return f"<h3>{escape(text)}</h3>"
 
 
-#: What the report shows in place of a number that is not defined.
-DASH = "\u2014"
-#: Reason given under a table for a dash in a column without a specific reason.
-UNDEFINED_REASON = "no value for that row"
+def how_computed(tr: Translator, text: str) -> str:
+    """Return a "how computed" note, one click away (a ``<details>`` element)."""
+    return (
+        f'<details class="how"><summary>{escape(tr("common.how"))}</summary>'
+        f"<p>{escape(text)}</p></details>"
+    )
 
 
-def is_undefined(value: object) -> bool:
-    """Whether ``value`` is missing or not a finite number (shown as :data:`DASH`)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating):
-        return not math.isfinite(float(value))
-    if isinstance(value, pd.Timestamp | np.datetime64):
-        return bool(pd.isna(value))
-    return False
-
-
-def number_text(value: object, fmt: str, reason: str) -> str:
-    """Format a number for running text, or a dash with the reason it is undefined.
+def number_text(value: object, text: str, reason: str) -> str:
+    """``text`` (a formatted value), or a dash with the reason the value is undefined.
 
     Parameters
     ----------
     value : number
         The value, e.g. a ratio that may be NaN.
-    fmt : str
-        Format specification for a defined value, e.g. ``".0%"`` or ``",.0f"``.
+    text : str
+        How a defined value reads, e.g. ``tr.percent(value)``; not used when
+        ``value`` is undefined.
     reason : str
         Why the value can be undefined, e.g. ``"no marketing spend recorded"``.
 
     Returns
     -------
     str
-        ``format(value, fmt)``, or ``"— (reason)"`` when ``value`` is missing or
-        not finite.
+        ``text``, or ``"— (reason)"``.
     """
     if is_undefined(value):
         return f"{DASH} ({reason})"
-    return format(float(value), fmt)  # type: ignore[arg-type]
+    return text
 
 
-def _format_cell(value: object) -> str:
-    if is_undefined(value):
-        return DASH
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return f"{number:,.2f}" if abs(number) >= 1 or number == 0 else f"{number:.4f}"
-    if isinstance(value, pd.Timestamp):
-        return str(value.date()) if value == value.normalize() else str(value)
-    return str(value)
-
-
-def _undefined_note(shown: pd.DataFrame, undefined: Mapping[str, str], index: bool) -> str:
-    """Return the note naming the columns of ``shown`` that hold a dash, with reasons."""
-    reasons: dict[str, list[str]] = {}
-    columns: list[tuple[str, pd.Series]] = [(str(c), shown[c]) for c in shown.columns]
-    if index:
-        columns.insert(0, (str(shown.index.name or "index"), shown.index.to_series()))
-    for name, values in columns:
-        if any(is_undefined(v) for v in values):
-            reasons.setdefault(undefined.get(name, UNDEFINED_REASON), []).append(name)
-    if not reasons:
-        return ""
-    parts = [f"{', '.join(names)}: {reason}" for reason, names in reasons.items()]
-    return f'<p class="note">{DASH} = not defined. {html.escape("; ".join(parts))}.</p>'
+def _safe(value: object, formatter: object) -> str:
+    return DASH if is_undefined(value) else formatter(value)  # type: ignore[operator]
 
 
 def table_to_html(
     frame: pd.DataFrame,
+    tr: Translator,
     *,
-    max_rows: int = 20,
+    name: str = "table",
+    max_rows: int = TOP_ROWS,
     index: bool = True,
+    kinds: Mapping[str, Kind] | None = None,
+    terms: Mapping[str, str] | None = None,
     undefined: Mapping[str, str] | None = None,
+    size: str | None = None,
+    min_group: int = MIN_GROUP,
 ) -> str:
-    """Render a frame as an escaped HTML table.
+    """Render a frame as a formatted, sortable, collapsible table with a CSV download.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Table to show.
+        Table to show; its columns are named as the library returns them.
+    tr : Translator
+        Language and currency: headings are the catalogue entries ``col.<name>``.
+    name : str
+        Base name of the CSV file offered for download.
     max_rows : int
-        Rows shown at most; a note says how many more there are.
+        Rows shown before "show all".
     index : bool
         Whether to show the index as the first column.
+    kinds : mapping of str to Kind, optional
+        Kinds of columns :data:`~clientalytics.report.columns.COLUMN_KINDS` does
+        not know, or overrides.
+    terms : mapping of str to str, optional
+        Column -> catalogue namespace whose values are labels to translate (e.g.
+        ``{"segment": "segment"}``).
     undefined : mapping of str to str, optional
-        Column name -> why a value of that column can be undefined (e.g.
-        ``{"nrr": "no revenue in the base period"}``). A missing or non-finite
-        cell is shown as :data:`DASH`, and a note under the table gives, for each
-        column holding one, this reason (or :data:`UNDEFINED_REASON`).
+        Column -> why a value of that column can be undefined (translated text).
+        A missing or non-finite cell shows :data:`DASH`; a note under the table
+        gives the reason of each column holding one.
+    size : str, optional
+        Column holding the size of each row's group; a row whose group is smaller
+        than ``min_group`` is flagged.
+    min_group : int
+        Smallest group not flagged.
 
     Returns
     -------
     str
-        An HTML fragment; every header and cell is escaped.
+        An HTML fragment; every heading and cell is escaped.
     """
-    shown = frame.head(max_rows)
-    head_cells = ([html.escape(str(shown.index.name or ""))] if index else []) + [
-        html.escape(str(c)) for c in shown.columns
+    data = frame.reset_index() if index else frame
+    if index and frame.index.name is None and "index" in data.columns:
+        data = data.rename(columns={"index": "_label"})
+    terms = dict(terms or {})
+    columns = [str(c) for c in data.columns]
+    column_kinds = {c: kind_of(c, data[c], dict(kinds or {})) for c in columns}
+    headings = [
+        {"text": tr("col.label") if c == "_label" else tr(f"col.{c}"), "kind": column_kinds[c]}
+        for c in columns
     ]
+    labels = [h["text"] for h in headings]
+    flag_text = tr("table.small_group", n=min_group)
     rows = []
-    for label, record in zip(shown.index, shown.itertuples(index=False), strict=True):
-        cells = ([html.escape(_format_cell(label))] if index else []) + [
-            html.escape(_format_cell(v)) for v in record
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    more = len(frame) - len(shown)
-    note = f'<p class="note">{more:,} more rows not shown.</p>' if more > 0 else ""
-    note += _undefined_note(shown, undefined or {}, index)
-    header = "<tr>" + "".join(f"<th>{c}</th>" for c in head_cells) + "</tr>"
+    flagged = False
+    for position, record in enumerate(data.head(PAGE_ROWS).itertuples(index=False)):
+        cells = []
+        small = False
+        if size is not None and size in columns:
+            n = record[columns.index(size)]
+            small = not is_undefined(n) and float(n) < min_group
+            flagged |= small
+        for column, value in zip(columns, record, strict=True):
+            kind = column_kinds[column]
+            if column in terms and not is_undefined(value):
+                text = tr.term(terms[column], value)
+            else:
+                text = format_value(value, kind, tr)
+            cells.append(
+                {
+                    "text": text,
+                    "key": sort_key(text if column in terms else value),
+                    "kind": f"{kind} k-long" if kind == "text" and len(text) > 40 else kind,
+                    "label": labels[columns.index(column)],
+                    "flag": flag_text if small and column == columns[0] else "",
+                }
+            )
+        classes = " ".join(
+            c for c in ("extra" if position >= max_rows else "", "small" if small else "") if c
+        )
+        rows.append({"cells": cells, "classes": classes})
+    notes = []
+    if flagged:
+        notes.append(f"\u2691 {flag_text}")
+    reasons: dict[str, list[str]] = {}
+    for column, heading_ in zip(columns, labels, strict=True):
+        if any(is_undefined(v) for v in data[column].head(PAGE_ROWS)):
+            reason = (undefined or {}).get(column, tr("table.undefined_default"))
+            reasons.setdefault(reason, []).append(heading_)
+    if reasons:
+        parts = "; ".join(f"{', '.join(names)}: {reason}" for reason, names in reasons.items())
+        notes.append(tr("table.undefined", dash=DASH, reasons=parts))
+    csv_frame = data.copy()
+    csv_frame.columns = pd.Index(labels)
+    csv = base64.b64encode(("\ufeff" + csv_frame.to_csv(index=False)).encode("utf-8")).decode()
+    hidden = min(len(data), PAGE_ROWS) > max_rows
+    truncated = (
+        tr("table.truncated", shown=tr.count(PAGE_ROWS), total=tr.count(len(data)))
+        if len(data) > PAGE_ROWS
+        else ""
+    )
     return (
-        f'<table class="data"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>{note}'
+        environment()
+        .get_template("table.html.j2")
+        .render(
+            headings=headings,
+            rows=rows,
+            notes=notes,
+            top=max_rows,
+            hidden=hidden,
+            more_text=tr("table.show_all", n=tr.count(min(len(data), PAGE_ROWS))),
+            less_text=tr("table.show_top", n=tr.count(max_rows)),
+            csv=csv,
+            csv_name=f"{name}.csv",
+            csv_text=tr("table.csv", n=tr.count(len(data))),
+            sort_hint=tr("table.sort_hint"),
+            truncated=truncated,
+        )
     )
 
 
-def figure_to_html(fig: Figure, *, alt: str = "chart") -> str:
-    """Embed a matplotlib figure as a base64 PNG image and close it.
+class _LocaleNumbers(Formatter):
+    """Tick labels with the locale's decimal separator and as many decimals as needed."""
+
+    def __init__(self, tr: Translator, *, percent_of: float | None = None) -> None:
+        self.tr = tr
+        self.percent_of = percent_of
+
+        self.digits = 0
+
+    def _digits_of(self, values: Sequence[float]) -> int:
+        locs = [float(v) for v in values]
+        steps = [abs(b - a) for a, b in itertools.pairwise(locs) if b != a]
+        if not steps:
+            return 0
+        step = min(steps)
+        if self.percent_of is not None:
+            step = step / self.percent_of * 100
+        digits = 0
+        while digits < 4 and abs(step * 10**digits - round(step * 10**digits)) > 1e-6:
+            digits += 1
+        return digits
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        """Return the labels of ``values``, with the decimals their spacing needs."""
+        self.digits = self._digits_of(values)
+        return [self(v) for v in values]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        """Return one tick label."""
+        if self.percent_of is not None:
+            return self.tr.percent(x / self.percent_of, self.digits)
+        return self.tr.number(x, self.digits)
+
+
+def _localise_axis(axis: matplotlib.axis.Axis, tr: Translator, kind: str | None) -> None:
+    formatter = axis.get_major_formatter()
+    if isinstance(formatter, _LiteralFormatter):
+        formatter = formatter.inner
+    if kind == "money":
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: tr.money_short(v)))
+    elif kind == "share":
+        axis.set_major_formatter(_LocaleNumbers(tr, percent_of=1.0))
+    elif isinstance(formatter, mdates.AutoDateFormatter | mdates.ConciseDateFormatter):
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        axis.set_major_locator(locator)
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: tr.month(mdates.num2date(v))))
+    elif isinstance(formatter, PercentFormatter):
+        axis.set_major_formatter(_LocaleNumbers(tr, percent_of=float(formatter.xmax)))
+    elif isinstance(formatter, FixedFormatter):
+        axis.set_major_formatter(
+            _LiteralFormatter(FixedFormatter([tr.chart(str(t)) for t in formatter.seq]))
+        )
+    elif type(formatter).__name__ == "ScalarFormatter" and axis.get_scale() == "linear":
+        axis.set_major_formatter(_LocaleNumbers(tr))
+
+
+def figure_to_html(
+    fig: Figure,
+    tr: Translator,
+    *,
+    alt: str,
+    axes: Mapping[int, Mapping[str, str]] | None = None,
+    labels: Mapping[int, Mapping[str, str]] | None = None,
+) -> str:
+    """Embed a matplotlib figure as an SVG image, in the report's language, and close it.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         The figure to embed.
+    tr : Translator
+        Language: titles, axis labels and legend entries are translated
+        (:meth:`Translator.chart`), numbers on the axes use the locale's separators.
     alt : str
-        Alternative text of the image.
+        Alternative text of the image (translated).
+    axes : mapping, optional
+        Axes number -> ``{"x": kind, "y": kind}`` with kind ``"money"`` (amounts with
+        the currency symbol) or ``"share"`` (fractions as percentages).
+    labels : mapping, optional
+        Axes number -> ``{"title": ..., "x": ..., "y": ...}`` replacing the texts the
+        plotting function drew (already translated).
 
     Returns
     -------
     str
-        An ``<img>`` fragment with the PNG inlined, so the report needs no other file.
+        An ``<img>`` fragment with the SVG inlined, so the report needs no other file.
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
-    fig.clear()
     import matplotlib.pyplot as plt
 
+    for number, ax in enumerate(fig.axes):
+        chosen = (labels or {}).get(number, {})
+        ax.set_title(chosen.get("title", tr.chart(ax.get_title())))
+        ax.set_xlabel(chosen.get("x", tr.chart(ax.get_xlabel())))
+        ax.set_ylabel(chosen.get("y", tr.chart(ax.get_ylabel())))
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                text.set_text(tr.chart(text.get_text()))
+            title = legend.get_title()
+            title.set_text(tr.chart(title.get_text()))
+        for text in ax.texts:
+            text.set_text(tr.chart(text.get_text()))
+        kinds = (axes or {}).get(number, {})
+        _localise_axis(ax.xaxis, tr, kinds.get("x"))
+        _localise_axis(ax.yaxis, tr, kinds.get("y"))
+        for label in ax.get_xticklabels():
+            if mdates.AutoDateLocator is type(ax.xaxis.get_major_locator()):
+                label.set_rotation(0)
+    if fig.get_suptitle():
+        fig.suptitle(tr.chart(fig.get_suptitle()))
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "clientalytics", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.clear()
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img class="chart" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    data = base64.b64encode(buffer.getvalue().encode("utf-8")).decode("ascii")
+    return (
+        f'<figure><img class="chart" alt="{escape(alt)}" '
+        f'src="data:image/svg+xml;base64,{data}"></figure>'
+    )
+
+
+def join_blocks(blocks: Sequence[str]) -> Markup:
+    """Return the blocks of a section as one trusted HTML fragment (they are escaped already)."""
+    return Markup("\n".join(blocks))

@@ -9,7 +9,7 @@ pydantic models, so an analyst can keep their own in a dict, JSON or YAML file.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -161,6 +161,24 @@ DEFAULT_SEGMENT_MAP = SegmentMap(
 )
 
 
+#: Names of the default map's segments in Russian, as Russian-speaking analysts
+#: call them (``lang="ru"`` of :func:`rfm_segments`).
+SEGMENT_NAMES_RU: dict[str, str] = {
+    "Champions": "Чемпионы",
+    "Loyal": "Лояльные",
+    "Potential Loyalist": "Потенциально лояльные",
+    "New": "Новые",
+    "Promising": "Перспективные",
+    "Need Attention": "Требуют внимания",
+    "About to Sleep": "Засыпающие",
+    "At Risk": "Под угрозой ухода",
+    "Can't Lose Them": "Нельзя потерять",
+    "Hibernating": "Спящие",
+    "Lost": "Потерянные",
+    "Other": "Прочие",
+}
+
+
 def _in_range(scores: pd.Series, bounds: ScoreRange | None) -> np.ndarray:
     values = scores.to_numpy()
     if bounds is None:
@@ -173,6 +191,7 @@ def rfm_segments(
     *,
     bins: int,
     segment_map: SegmentMap | dict[str, Any] | None = None,
+    lang: Literal["en", "ru"] = "en",
 ) -> pd.Series:
     """Assign every client exactly one named segment from its R, F and M scores.
 
@@ -187,6 +206,9 @@ def rfm_segments(
     segment_map : SegmentMap or dict, optional
         Rules to apply; a dict is validated with :meth:`SegmentMap.from_dict`.
         Defaults to :data:`DEFAULT_SEGMENT_MAP` (``bins=5``).
+    lang : {"en", "ru"}
+        Language of the segment names: ``"ru"`` names the default map's segments
+        as in :data:`SEGMENT_NAMES_RU` (a name it does not list is kept as is).
 
     Returns
     -------
@@ -237,5 +259,11 @@ def rfm_segments(
         )
         labels[hit] = rule.name
         unassigned &= ~hit
-    categories = pd.CategoricalDtype(chosen.segment_names, ordered=True)
+    names = chosen.segment_names
+    if lang == "ru":
+        labels = np.array([SEGMENT_NAMES_RU.get(v, v) for v in labels], dtype=object)
+        names = list(dict.fromkeys(SEGMENT_NAMES_RU.get(v, v) for v in names))
+    elif lang != "en":
+        raise ValidationError(f"lang must be 'en' or 'ru', got {lang!r}")
+    categories = pd.CategoricalDtype(names, ordered=True)
     return pd.Series(labels, index=scores.index, name="segment").astype(categories)

@@ -3,10 +3,12 @@
 from dataclasses import FrozenInstanceError
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from clientalytics.clv import (
     BetaGeoModel,
+    GammaGammaModel,
     ModifiedBetaGeoModel,
     ParetoNBDModel,
     compare_models,
@@ -88,3 +90,19 @@ def test_compare_models_needs_constant_duration(cal_holdout):
     broken.iloc[0, broken.columns.get_loc("duration_holdout")] = 3.0
     with pytest.raises(ValidationError, match="'duration_holdout' must be the same"):
         compare_models({"BG/NBD": BetaGeoModel()}, broken)
+
+
+def test_models_fit_the_calibration_table_directly(cal_holdout):
+    """The ``_cal`` columns are used without renaming by hand; the holdout is ignored."""
+    by_hand = cal_holdout.rename(
+        columns={c: c.removesuffix("_cal") for c in cal_holdout.columns if c.endswith("_cal")}
+    )
+    direct = BetaGeoModel().fit(cal_holdout, time_unit="W")
+    manual = BetaGeoModel().fit(by_hand, time_unit="W")
+    pd.testing.assert_series_equal(direct.params_, manual.params_)
+    pd.testing.assert_series_equal(
+        direct.expected_purchases(cal_holdout, t=39.0), manual.expected_purchases(by_hand, t=39.0)
+    )
+    spend = GammaGammaModel().fit(cal_holdout)
+    pd.testing.assert_series_equal(spend.params_, GammaGammaModel().fit(by_hand).params_)
+    assert spend.expected_value(cal_holdout).index.equals(cal_holdout.index)

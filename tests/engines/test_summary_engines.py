@@ -6,11 +6,15 @@ every other engine must reproduce it exactly, on CDNOW and on generated data.
 
 from __future__ import annotations
 
+import duckdb
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 from lifetimes.datasets import load_dataset
 
+import clientalytics.engine as engine_module
 import clientalytics.summary as summary_module
 from clientalytics import ValidationError, calibration_holdout_split, summarize
 
@@ -111,3 +115,107 @@ def test_bad_input_raises_the_same_on_every_engine(mixed_times, frame_on):
         summarize(frame_on(broken))
     with pytest.raises(ValidationError, match=r"missing required column\(s\) \['variable_cost'\]"):
         summarize(frame_on(mixed_times.drop(columns="variable_cost")))
+
+
+@pytest.fixture
+def handbacks(monkeypatch):
+    """Sizes of every frame brought back to pandas: the input check and the results."""
+    sizes: list[int] = []
+    real_collect = engine_module.collect
+
+    def spy(frame):
+        out = real_collect(frame)
+        sizes.append(len(out))
+        return out
+
+    monkeypatch.setattr(engine_module, "collect", spy)
+    monkeypatch.setattr(summary_module, "_collect", spy)
+    return sizes
+
+
+@pytest.fixture
+def generic_plan(monkeypatch):
+    """Run a function with the engine plans switched off (the narwhals plan everywhere)."""
+
+    def run(func, *args, **kwargs):
+        with monkeypatch.context() as m:
+            m.setattr(summary_module, "backend", lambda *a, **k: None)
+            return func(*args, **kwargs)
+
+    return run
+
+
+@pytest.mark.parametrize("unit", ["D", "W", "M"])
+def test_engine_plan_equals_generic_plan(mixed_times, frame_on, generic_plan, unit):
+    """Each engine's own plan gives the numbers of the engine-generic narwhals plan."""
+    options = dict(observation_end="2025-04-30", time_unit=unit)
+    fast = summarize(frame_on(mixed_times), **options)
+    generic = generic_plan(summarize, frame_on(mixed_times), **options)
+    pd.testing.assert_frame_equal(fast, generic, check_exact=False, rtol=1e-12)
+    split = dict(calibration_end="2024-09-30 12:00", **options)
+    fast = calibration_holdout_split(frame_on(mixed_times), **split)
+    generic = generic_plan(calibration_holdout_split, frame_on(mixed_times), **split)
+    assert (fast["frequency_holdout"] > 0).sum() > 20
+    pd.testing.assert_frame_equal(fast, generic, check_exact=False, rtol=1e-12)
+
+
+def _to_pandas(native):
+    """A native summary run and indexed like summarize's pandas output (test helper)."""
+    if isinstance(native, pd.DataFrame):
+        return native
+    if hasattr(native, "toPandas"):
+        frame = native.toPandas()
+    elif hasattr(native, "df"):
+        frame = native.df()
+    else:
+        frame = native.collect().to_pandas()
+    return frame.set_index("client_id").sort_index()
+
+
+def test_native_output_stays_in_the_engine(mixed_times, engine, frame_on, handbacks):
+    """output="native" hands back the engine's own lazy frame; only the input check is collected."""
+    expected = summarize(mixed_times, observation_end="2025-04-30", time_unit="W")
+    handbacks.clear()
+    native = summarize(
+        frame_on(mixed_times), observation_end="2025-04-30", time_unit="W", output="native"
+    )
+    kinds = {
+        "pandas": pd.DataFrame,
+        "polars": pl.LazyFrame,
+        "polars-lazy": pl.LazyFrame,
+        "duckdb": duckdb.DuckDBPyRelation,
+    }
+    if engine in kinds:
+        assert isinstance(native, kinds[engine])
+    else:
+        assert type(native).__name__ == "DataFrame" and hasattr(native, "sparkSession")
+    if engine != "pandas":
+        assert handbacks == [1]  # the one-row check of columns, nulls and the latest date
+        names = nw.from_native(native).collect_schema().names()
+        assert names == ["client_id", *summary_module.SUMMARY_COLUMNS]
+    got = _to_pandas(native)
+    for name in ("first_purchase", "last_purchase"):
+        got[name] = pd.to_datetime(got[name]).dt.tz_localize(None).astype("datetime64[ns]")
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+
+
+def test_time_zone_aware_dates_take_the_generic_plan(mixed_times):
+    """DuckDB TIMESTAMPTZ dates have no SQL plan: the generic plan gives the same numbers."""
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    frame = connection.from_df(mixed_times.assign(date=mixed_times["date"].dt.tz_localize("UTC")))
+    expected = summarize(mixed_times, observation_end="2025-04-30")
+    got = summarize(frame, observation_end="2025-04-30")
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+    with pytest.raises(ValidationError, match="output='native' needs a DuckDB, Polars or Spark"):
+        summarize(frame, observation_end="2025-04-30", output="native")
+
+
+def test_split_collects_per_client_rows_only(mixed_times, engine, frame_on, handbacks):
+    result = calibration_holdout_split(
+        frame_on(mixed_times), calibration_end="2024-09-30", observation_end="2025-04-30"
+    )
+    if engine == "pandas":
+        assert handbacks == [1]  # the input check only
+    else:
+        assert max(handbacks) == len(result) < len(mixed_times) / 10

@@ -321,3 +321,105 @@ def test_tiny_total_value_gives_no_division_by_zero():
     result = redistribute_portfolio(clients, managers)
     assert np.isfinite(result.before["value_deviation_pct"]).all()
     assert result.n_moves == 0
+
+
+@pytest.mark.parametrize("balance", ["max", "mean"])
+@pytest.mark.parametrize("seed", range(5))
+def test_relaxation_bound_and_objective_bracket_the_brute_force_optimum(seed, balance):
+    """The relaxation's lower bound is below the optimum and its assignment not better than it."""
+    rng = np.random.default_rng(seed)
+    n = 6
+    owners = rng.choice(["A", "B", "C"], size=n).tolist()
+    workload = rng.integers(1, 10, size=n).astype(float)
+    value = rng.integers(1, 20, size=n).astype(float)
+    caps = {"A": int(rng.integers(2, 4)), "B": 3, "C": int(rng.integers(2, 4))}
+    ww, vw = float(rng.choice([0.05, 0.2, 1.0])), float(rng.choice([0.0, 0.1, 0.5]))
+    clients = _clients(owners, workload=workload, value=value)
+    managers = _managers(list(caps), list(caps.values()))
+    result = redistribute_portfolio(
+        clients,
+        managers,
+        workload_weight=ww,
+        value_weight=vw,
+        balance=balance,
+        method="relaxation",
+        mip_rel_gap=0,
+    )
+    best = _brute_force(owners, workload, value, caps, 1.0, ww, vw, balance)
+    assert result.method == "relaxation"
+    assert result.lower_bound <= best + 1e-6
+    assert result.objective >= best - 1e-6
+    assert result.objective * (1 - result.mip_gap) == pytest.approx(result.lower_bound, abs=1e-6)
+    assert (result.after["n_clients"] <= result.after["capacity"]).all()
+
+
+def test_relaxation_on_a_larger_case_is_consistent_and_repeatable():
+    clients, managers = _hard_case(seed=5, n=120, k=8)
+    managers["capacity"] = 18
+    relaxed = redistribute_portfolio(clients, managers, method="relaxation")
+    assert relaxed.lower_bound <= relaxed.objective + 1e-9
+    assert relaxed.objective * (1 - relaxed.mip_gap) == pytest.approx(relaxed.lower_bound)
+    assert relaxed.objective == pytest.approx(_objective_by_hand(relaxed), rel=1e-9)
+    assert (relaxed.after["n_clients"] <= 18).all()
+    # the same input gives the same proposal
+    again = redistribute_portfolio(clients, managers, method="relaxation")
+    pd.testing.assert_frame_equal(relaxed.assignment, again.assignment)
+
+
+def test_relaxation_makes_the_forced_moves_of_known_cases():
+    clients = _clients(["A", "A", "A", "A", "B"])
+    result = redistribute_portfolio(clients, _managers(["A", "B"], [3, 3]), method="relaxation")
+    assert result.n_moves == 1
+    assert result.objective == pytest.approx(1 + 20 + 10)
+    # splitting a client between managers balances perfectly: on so few clients the
+    # relaxation's bound is weak, and the status says the gap is not proven small
+    assert result.lower_bound == pytest.approx(1.5)
+    assert result.status == "relaxation" and result.mip_gap == pytest.approx(1 - 1.5 / 31)
+    clients = _clients(
+        ["A", "A", "B"],
+        region=["north", "south", "south"],
+        relation_to_firm=["permanent", "new", "permanent"],
+    )
+    managers = _managers(
+        ["A", "B", "C"],
+        [5, 5, 5],
+        region=["north", "south", "south"],
+        role=["farmer", "farmer", "hunter"],
+    )
+    result = redistribute_portfolio(
+        clients, managers, workload_weight=0, value_weight=0, method="relaxation"
+    )
+    new = result.assignment.set_index("client_id")["new_manager"].to_dict()
+    assert new == {"c0": "A", "c1": "C", "c2": "B"}
+    assert result.moves["reason"].tolist() == ["current manager not eligible (region)"]
+
+
+def test_auto_solves_small_bases_exactly():
+    clients, managers = _hard_case()
+    auto = redistribute_portfolio(clients, managers, node_limit=3)
+    exact = redistribute_portfolio(clients, managers, method="exact", node_limit=3)
+    assert auto.method == "exact"
+    pd.testing.assert_frame_equal(auto.assignment, exact.assignment)
+    with pytest.raises(ValidationError, match="method must be"):
+        redistribute_portfolio(clients, managers, method="greedy")
+    with pytest.raises(ValidationError, match="max_rounds must be"):
+        redistribute_portfolio(clients, managers, max_rounds=0)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(portfolios())
+def test_relaxation_respects_rules_or_explains(case):
+    clients, managers = case
+    try:
+        result = redistribute_portfolio(clients, managers, method="relaxation")
+    except ValueError as error:
+        assert "eligible" in str(error) or "capacity too small" in str(error)
+        return
+    allowed, _ = eligibility(clients, managers)
+    new = result.assignment.set_index("client_id")["new_manager"]
+    assert all(allowed.loc[c, m] for c, m in new.items())
+    counts = new.value_counts().reindex(managers["manager_id"], fill_value=0)
+    assert (counts.to_numpy() <= managers["capacity"].to_numpy()).all()
+    exact = redistribute_portfolio(clients, managers, method="exact", mip_rel_gap=0)
+    assert result.lower_bound <= exact.objective + 1e-6 * max(1.0, exact.objective)
+    assert result.objective >= exact.objective - 1e-6 * max(1.0, exact.objective)

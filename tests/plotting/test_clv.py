@@ -20,6 +20,7 @@ from clientalytics.exceptions import ValidationError
 from clientalytics.plotting.clv import (
     plot_calibration_holdout,
     plot_clv_distribution,
+    plot_clv_intervals,
     plot_cumulative_transactions,
     plot_frequency_recency_matrix,
     plot_period_transactions,
@@ -87,3 +88,54 @@ def test_tracking_clv_and_survival_plots(bg, cdnow_transactions, cdnow_monetary)
     sbg = ShiftedBetaGeometricModel().fit(counts)
     ax = plot_survival_projection(sbg.project(12), actual=counts)
     assert len(ax.get_lines()) == 2
+
+
+def _image(ax):
+    return ax.get_images()[0].get_array()
+
+
+def test_plots_accept_a_fitted_model(bg, cdnow, cdnow_transactions):
+    """A model draws the same picture as the table computed from it."""
+    from_table = plot_frequency_recency_matrix(frequency_recency_matrix(bg, t=4.0))
+    from_model = plot_frequency_recency_matrix(bg, t=4.0)
+    np.testing.assert_array_equal(_image(from_table), _image(from_model))
+    alive = plot_probability_alive_matrix(bg)
+    np.testing.assert_array_equal(
+        _image(alive), _image(plot_probability_alive_matrix(probability_alive_matrix(bg)))
+    )
+    bars = plot_period_transactions(bg, cdnow)
+    heights = [patch.get_height() for patch in bars.patches]
+    table = period_transactions(bg, cdnow)
+    assert heights == table["actual"].tolist() + table["model"].tolist()
+    weekly = BetaGeoModel().fit(cdnow, time_unit="W")
+    end = pd.Timestamp("1998-06-30")
+    line = plot_cumulative_transactions(weekly, cdnow_transactions, observation_end=end)
+    expected = cumulative_transactions(weekly, cdnow_transactions, observation_end=end)
+    np.testing.assert_allclose(line.get_lines()[1].get_ydata(), expected["model"])
+    with pytest.raises(ValidationError, match="pass the summary"):
+        plot_period_transactions(bg)
+    with pytest.raises(ValidationError, match="pass the transactions"):
+        plot_cumulative_transactions(weekly)
+    with pytest.raises(ValidationError, match="got list"):
+        plot_frequency_recency_matrix([1, 2])
+
+
+def test_clv_interval_bands(cdnow_monetary):
+    model = BetaGeoModel().fit(cdnow_monetary, time_unit="W")
+    spend = GammaGammaModel().fit(cdnow_monetary)
+    clv = customer_lifetime_value(
+        model,
+        spend,
+        cdnow_monetary,
+        value="revenue",
+        interval=0.9,
+        n_bootstrap=20,
+        method="parametric",
+        random_state=0,
+    )
+    ax = plot_clv_intervals(clv, n_clients=10)
+    assert len(ax.collections) == 1  # the band
+    top = clv["clv"].nlargest(10).to_numpy()
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), top)
+    with pytest.raises(ValidationError, match="clv_lower"):
+        plot_clv_intervals(clv[["clv"]])

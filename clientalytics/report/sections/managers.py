@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -12,11 +14,15 @@ from clientalytics.managers.redistribution import RedistributionResult, redistri
 from clientalytics.managers.scorecard import manager_scorecard
 from clientalytics.managers.workload import client_workload
 from clientalytics.plotting.managers import plot_redistribution, plot_scorecard
+from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
+from clientalytics.report.intervals import wilson_interval
 from clientalytics.report.model import (
+    MIN_GROUP,
     ReportSection,
     figure_to_html,
     heading,
+    how_computed,
     number_text,
     paragraph,
     table_to_html,
@@ -28,15 +34,6 @@ from clientalytics.report.model import (
 REDISTRIBUTION_NODE_LIMIT = 200
 #: Relative optimality gap at which the redistribution solver stops.
 REDISTRIBUTION_GAP = 0.01
-
-#: Why a scorecard value can be undefined.
-UNDEFINED = {
-    "retention_rate": "no client active at the start of the quarter",
-    "churn_rate": "no client active at the start of the quarter",
-    "median_response_hours": "no request answered in the quarter",
-    "csat_mean": "no survey answer in the quarter",
-    "nps": "no survey answer in the quarter",
-}
 
 _CARD_COLUMNS = [
     "manager_id",
@@ -100,6 +97,30 @@ def _redistribute(base: ClientBase, clv: pd.Series | None) -> tuple[Redistributi
     raise ValidationError(" ".join(notes))
 
 
+_OVER_CAPACITY = re.compile(r"^current manager (?P<manager>\S+) over capacity$")
+
+
+def _move_reason(tr: Translator, reason: object) -> str:
+    """Why a client moves, in the report's language."""
+    match = _OVER_CAPACITY.match(str(reason))
+    if match is not None:
+        return tr("move_reason_re.over_capacity", manager=match["manager"])
+    return tr.term("move_reason", reason)
+
+
+def _undefined(tr: Translator) -> dict[str, str]:
+    no_start = tr("mgr.undefined.no_start")
+    return {
+        "retention_rate": no_start,
+        "churn_rate": no_start,
+        "ci_low": no_start,
+        "ci_high": no_start,
+        "median_response_hours": tr("mgr.undefined.no_answer"),
+        "csat_mean": tr("mgr.undefined.no_survey"),
+        "nps": tr("mgr.undefined.no_survey"),
+    }
+
+
 def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Report manager scorecards for the last quarter and a redistribution proposal.
 
@@ -115,9 +136,13 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     -------
     ReportSection
     """
-    section = ReportSection(title="Managers: scorecards and portfolios", key="managers")
+    tr = inputs.tr
+    section = ReportSection(title=tr("section.managers"), key="managers")
     if base.managers.empty:
-        section.blocks.append(paragraph("No managers table: scorecards are not available."))
+        section.blocks.append(paragraph(tr("unlock.managers")))
+        return section
+    if not inputs.has_costs:
+        section.blocks.append(paragraph(tr("unlock.manager_margin")))
         return section
     clv = inputs.clv["clv"] if inputs.clv is not None else None
     card = manager_scorecard(
@@ -131,42 +156,68 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     )
     last = card["period"].max()
     latest = card[card["period"] == last].sort_values("portfolio_value", ascending=False)
-    basis = "sum of client CLV" if clv is not None else "quarter's margin"
+    basis = tr("mgr.basis_clv") if clv is not None else tr("mgr.basis_margin")
+    section.blocks.append(paragraph(tr("mgr.lead", quarter=tr.quarter(last), basis=basis)))
+    section.blocks.append(how_computed(tr, tr("mgr.how", n=MIN_GROUP)))
+    shown = latest[_CARD_COLUMNS].set_index("manager_id")
+    start = shown["active_clients"].astype(float)
+    retained = (shown["retention_rate"] * start).round()
+    bounds = [
+        wilson_interval(float(k), float(n)) if n > 0 and k == k else (float("nan"),) * 2
+        for k, n in zip(retained, start, strict=True)
+    ]
+    position = list(shown.columns).index("retention_rate") + 1
+    shown.insert(position, "ci_low", [b[0] for b in bounds])
+    shown.insert(position + 1, "ci_high", [b[1] for b in bounds])
     section.blocks.append(
-        paragraph(
-            f"Scorecards per manager for the quarter starting {last.date()}. Retention is "
-            "CRR = (E - N) / S over clients active in consecutive quarters; portfolio value is "
-            f"the {basis}; response time is the median hours to the first answer."
-        )
-    )
-    section.blocks.append(
-        table_to_html(latest[_CARD_COLUMNS], max_rows=30, index=False, undefined=UNDEFINED)
-    )
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+        table_to_html(shown, tr, name="manager-scorecards", max_rows=30,
+                      undefined=_undefined(tr), size="active_clients")
+    )  # fmt: skip
+    fig, ax = plt.subplots(figsize=(9, 3.6))
     plot_scorecard(card, metric="retention_rate", ax=ax)
-    section.blocks.append(figure_to_html(fig, alt="Retention rate by manager"))
-    section.blocks.append(heading("Redistribution of the client base"))
+    section.blocks.append(
+        figure_to_html(fig, tr, alt=tr("mgr.chart_retention"), axes={0: {"y": "share"}})
+    )
+    section.blocks.append(heading(tr("mgr.redistribution")))
     try:
         result, note = _redistribute(base, clv)
     except ValidationError as exc:
-        section.blocks.append(paragraph(f"No feasible redistribution: {exc}"))
+        section.blocks.append(paragraph(tr("mgr.no_redistribution", reason=str(exc))))
         return section
+    for english, key in (
+        ("region and hunter / farmer role", "mgr.rules.region_role"),
+        ("role only (regions relaxed)", "mgr.rules.role"),
+        ("capacity only", "mgr.rules.capacity"),
+        ("Rules applied:", "mgr.rules.applied"),
+        ("With rules", "mgr.rules.with"),
+    ):
+        note = note.replace(english, tr(key))
+    gap = number_text(result.mip_gap, tr.percent(float(result.mip_gap), 2), tr("mgr.gap_zero"))
     section.blocks.append(
         paragraph(
-            f"{note} The optimiser (mixed-integer program) proposes {result.n_moves} move(s) "
-            f"among {len(result.assignment):,} served clients (status {result.status}, "
-            f"optimality gap {number_text(result.mip_gap, '.2%', 'objective is 0')})."
+            tr(
+                "mgr.redistribution_lead",
+                rules=note,
+                moves=tr.count(result.n_moves),
+                clients=tr.count(len(result.assignment)),
+                status=tr.term("solver_status", result.status),
+                gap=gap,
+            )
         )
     )
     reasons = result.moves["reason"].value_counts().rename("moves").to_frame()
-    section.blocks.append(table_to_html(reasons))
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    reasons.index = pd.Index([_move_reason(tr, r) for r in reasons.index], name="reason")
+    section.blocks.append(table_to_html(reasons, tr, name="move-reasons"))
+    fig, ax = plt.subplots(figsize=(9, 3.6))
     plot_redistribution(result, quantity="workload", ax=ax)
-    section.blocks.append(figure_to_html(fig, alt="Workload before and after"))
-    section.blocks.append(table_to_html(result.after.round(1), max_rows=30, index=False))
+    section.blocks.append(figure_to_html(fig, tr, alt=tr("mgr.chart_workload")))
+    section.blocks.append(
+        table_to_html(result.after, tr, name="portfolios-after", max_rows=30, index=False)
+    )
+    mean_retention = float(latest["retention_rate"].mean())
     section.summary = [
         f"managers: {card['manager_id'].nunique()}; last quarter mean retention "
-        f"{number_text(latest['retention_rate'].mean(), '.1%', UNDEFINED['retention_rate'])}",
+        f"{number_text(mean_retention, tr.percent(mean_retention, 1), 'undefined')}",
         f"redistribution: {result.n_moves} move(s), status {result.status}",
     ]
     return section

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 
 from clientalytics.clientbase import ClientBase
@@ -14,24 +16,17 @@ from clientalytics.plotting.marketing import (
     plot_nmc_waterfall,
     plot_strategy_comparison,
 )
+from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
     heading,
+    how_computed,
     number_text,
     paragraph,
     table_to_html,
 )
-
-#: Why marketing ROS and ROI can be undefined.
-NO_SALES = "no sales"
-NO_SPEND = "no marketing spend recorded"
-UNDEFINED = {
-    "marketing_ros": NO_SALES,
-    "marketing_roi": NO_SPEND,
-    "gross_margin_pct": NO_SALES,
-}
 
 METRIC_COLUMNS = [
     "sales",
@@ -41,6 +36,14 @@ METRIC_COLUMNS = [
     "marketing_ros",
     "marketing_roi",
 ]
+
+
+def _undefined(tr: Translator) -> dict[str, str]:
+    return {
+        "marketing_ros": tr("mkt.no_sales"),
+        "marketing_roi": tr("mkt.no_spend"),
+        "gross_margin_pct": tr("mkt.no_sales"),
+    }
 
 
 def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
@@ -58,56 +61,92 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     Returns
     -------
     ReportSection
+        ``facts``: ``loss_making_clients``, ``profit_clients`` and ``loss_total``.
     """
+    tr = inputs.tr
+    section = ReportSection(title=tr("section.marketing"), key="marketing")
+    if not inputs.has_costs:
+        section.blocks.append(paragraph(tr("unlock.marketing_margin")))
+        section.summary = ["not computed: transactions carry no variable_cost"]
+        return section
     groups = value_groups(base.transactions)
     segments = inputs.segments if inputs.segments is not None else groups
     analysis = analyse_marketing(base, segments=segments)
-    section = ReportSection(title="Marketing economics", key="marketing")
-    total = analysis.metrics.loc["total"]
-    ros = number_text(total["marketing_ros"], ".1%", NO_SALES)
-    roi = number_text(total["marketing_roi"], ".0%", NO_SPEND)
+    undefined = _undefined(tr)
+    total: dict[Any, Any] = analysis.metrics.loc["total"].to_dict()
+    ros = number_text(
+        total["marketing_ros"],
+        tr.percent(float(total["marketing_ros"]), 1),
+        undefined["marketing_ros"],
+    )
+    roi = number_text(total["marketing_roi"], tr.percent(float(total["marketing_roi"]), 0),
+                      undefined["marketing_roi"])  # fmt: skip
     section.blocks.append(
         paragraph(
-            f"Net marketing contribution {total['nmc']:,.0f} on sales of {total['sales']:,.0f} "
-            f"and marketing & sales expenses of {total['marketing_expenses']:,.0f}: marketing "
-            f"ROS {ros}, marketing ROI {roi} (NMC / expenses, Best)."
+            tr(
+                "mkt.lead",
+                nmc=tr.money(float(total["nmc"])),
+                sales=tr.money(float(total["sales"])),
+                expenses=tr.money(float(total["marketing_expenses"])),
+                ros=ros,
+                roi=roi,
+            )
         )
     )
+    section.blocks.append(how_computed(tr, tr("mkt.how")))
+    if base.marketing_spend.empty:
+        section.blocks.append(paragraph(tr("unlock.marketing_spend")))
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     plot_nmc_waterfall(analysis.metrics, ax=axes[0])
     by_segment = analysis.by_segment if analysis.by_segment is not None else analysis.by_channel
-    plot_metrics_by_segment(by_segment, ax=axes[1])
+    named = by_segment.rename(index=lambda v: tr.term("segment", v))
+    plot_metrics_by_segment(named, ax=axes[1])
     fig.tight_layout()
-    section.blocks.append(figure_to_html(fig, alt="NMC waterfall and NMC by segment"))
-    section.blocks.append(heading("By acquisition channel"))
     section.blocks.append(
-        table_to_html(analysis.by_channel[[*METRIC_COLUMNS, "n_clients"]], undefined=UNDEFINED)
-    )
-    section.blocks.append(heading("By segment"))
-    section.blocks.append(
-        table_to_html(by_segment[[*METRIC_COLUMNS, "n_clients"]], undefined=UNDEFINED)
-    )
-    profit = analysis.profitability
-    losses = analysis.loss_making
-    section.blocks.append(heading("Loss-making clients"))
-    section.blocks.append(
-        paragraph(
-            f"{len(losses):,} of {len(profit.table):,} clients lose money after cost to serve and "
-            f"allocated marketing (total loss {-losses['profit'].sum():,.0f}); "
-            f"{profit.unallocated_marketing:,.0f} of marketing spend could not be tied to any "
-            "client. Unit costs of contacts and requests are illustrative defaults."
+        figure_to_html(
+            fig, tr, alt=tr("mkt.chart_nmc"), axes={0: {"y": "money"}, 1: {"y": "money"}}
         )
     )
-    cols = [
-        "revenue",
-        "gross_margin",
-        "cost_to_serve",
-        "allocated_marketing",
-        "profit",
-        "loss_drivers",
+    section.blocks.append(heading(tr("mkt.by_channel")))
+    channel = analysis.by_channel[[*METRIC_COLUMNS, "n_clients"]].copy()
+    channel.index.name = "channel"
+    section.blocks.append(
+        table_to_html(channel, tr, name="marketing-by-channel", undefined=undefined,
+                      terms={"channel": "channel"}, size="n_clients")
+    )  # fmt: skip
+    section.blocks.append(heading(tr("mkt.by_segment")))
+    seg = by_segment[[*METRIC_COLUMNS, "n_clients"]].copy()
+    seg.index.name = "segment"
+    section.blocks.append(
+        table_to_html(seg, tr, name="marketing-by-segment", undefined=undefined,
+                      terms={"segment": "segment"}, size="n_clients")
+    )  # fmt: skip
+    profit = analysis.profitability
+    losses = analysis.loss_making
+    section.facts["loss_making_clients"] = float(len(losses))
+    section.facts["profit_clients"] = float(len(profit.table))
+    section.facts["loss_total"] = float(-losses["profit"].sum())
+    section.blocks.append(heading(tr("mkt.losses")))
+    section.blocks.append(
+        paragraph(
+            tr(
+                "mkt.losses_lead",
+                n=tr.count(len(losses)),
+                clients=tr.count(len(profit.table)),
+                loss=tr.money(float(-losses["profit"].sum())),
+                unallocated=tr.money(float(profit.unallocated_marketing)),
+            )
+        )
+    )
+    cols = ["revenue", "gross_margin", "cost_to_serve", "allocated_marketing", "profit"]
+    shown = losses[cols].copy()
+    shown["loss_drivers"] = [
+        "; ".join(tr.term("driver", d.strip()) for d in str(v).split(";") if d.strip())
+        for v in losses["loss_drivers"]
     ]
-    section.blocks.append(table_to_html(losses[cols], max_rows=15))
-    section.blocks.append(heading("Investment strategies"))
+    shown.index.name = "client_id"
+    section.blocks.append(table_to_html(shown, tr, name="loss-making-clients", max_rows=15))
+    section.blocks.append(heading(tr("mkt.strategies")))
     try:
         market = market_model_from_history(
             base.transactions, base.marketing_spend, base.clients, groups=groups
@@ -115,24 +154,28 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
         plans = strategy_plans(market.model, market.baseline, best_group="valuable")
         comparison = compare_strategies(market.model, plans)
     except (ValidationError, ConvergenceError) as err:
-        section.blocks.append(paragraph(f"The strategy comparison could not be computed: {err}"))
-        section.summary = [f"NMC {total['nmc']:,.0f}; ROI {roi}"]
+        section.blocks.append(paragraph(tr("mkt.strategies_failed", reason=str(err))))
+        section.summary = [f"NMC {tr.money(float(total['nmc']))}; ROI {roi}"]
         return section
     section.blocks.append(
         paragraph(
-            f"Response curves calibrated from {len(market.history):,} quarterly points; "
-            f"simulated over {market.model.horizon} quarters. (a) raise acquisition spending "
-            "by half, (b) share retention spending by the groups' margin, (c) cut the budget "
-            "by a fifth and spend 60 % of it on retaining valuable clients, and the optimal "
-            "split of the current budget."
+            tr("mkt.strategies_lead", points=tr.count(len(market.history)),
+               quarters=market.model.horizon)
         )
-    )
-    section.blocks.append(table_to_html(market.calibration.reset_index(), index=False))
+    )  # fmt: skip
+    calibration = market.calibration.reset_index()
+    section.blocks.append(
+        table_to_html(calibration, tr, name="response-calibration", index=False,
+                      terms={"group": "value_group", "purpose": "purpose"})
+    )  # fmt: skip
+    comparison = comparison.rename(index=lambda v: tr.term("strategy", v))
     fig, ax = plt.subplots(figsize=(8, 4))
     plot_strategy_comparison(comparison, ax=ax)
     fig.tight_layout()
-    section.blocks.append(figure_to_html(fig, alt="Strategy comparison"))
-    shown = [
+    section.blocks.append(
+        figure_to_html(fig, tr, alt=tr("mkt.chart_strategies"), axes={0: {"y": "money"}})
+    )
+    shown_cols = [
         "budget_per_period",
         "clients_acquired",
         "clients_retained",
@@ -142,10 +185,16 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
         "marketing_roi",
         "customer_equity",
     ]
-    section.blocks.append(table_to_html(comparison[shown], undefined=UNDEFINED))
-    best = str(comparison["customer_equity"].idxmax())
+    table = comparison[shown_cols].copy()
+    table.index.name = "strategy"
+    section.blocks.append(
+        table_to_html(table, tr, name="strategies", undefined=undefined,
+                      kinds={"clients_acquired": "number", "clients_retained": "number"})
+    )  # fmt: skip
+    section.blocks.append(paragraph(tr("mkt.strategies_honesty")))
+    best = str(comparison["customer_equity"].astype(float).idxmax())
     section.summary = [
-        f"NMC {total['nmc']:,.0f}; ROS {ros}; ROI {roi}",
+        f"NMC {tr.money(float(total['nmc']))}; ROS {ros}; ROI {roi}",
         f"loss-making clients: {len(losses):,}; best strategy by customer equity: {best}",
     ]
     return section

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import re
+
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from clientalytics.churn import (
@@ -26,11 +30,16 @@ from clientalytics.plotting.retention import (
     plot_retention_over_time,
     plot_survival_curves,
 )
+from clientalytics.report.activity import ACTIVE_MONTHS
+from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
+from clientalytics.report.intervals import wilson_interval
 from clientalytics.report.model import (
+    MIN_GROUP,
     ReportSection,
     figure_to_html,
     heading,
+    how_computed,
     number_text,
     paragraph,
     table_to_html,
@@ -46,34 +55,62 @@ from clientalytics.retention import (
     survival_curve,
 )
 
-#: Months an order keeps a client active in this section.
-ACTIVITY_WINDOW = 3
+#: Months an order keeps a client active: the report's one definition
+#: (:data:`clientalytics.report.activity.ACTIVE_MONTHS`).
+ACTIVITY_WINDOW = ACTIVE_MONTHS
 #: Label window of the churn forecast, in months.
 HORIZON = 6
-#: Why a ratio of the retention tables can be undefined.
-NRR_UNDEFINED = "no revenue in the base period"
-UNDEFINED = {
-    "nrr": NRR_UNDEFINED,
-    "grr": NRR_UNDEFINED,
-    "renewal_rate": "no contract expired in the period",
-    "retention_rate": "no client active at the start",
-    "churn_rate": "no client active at the start",
-}
+_REASON = re.compile(r"^(?P<name>[^=]+)=(?P<value>.*) \(\+(?P<drop>[0-9.]+)\)$")
 
 
-def _coefficients(base: ClientBase, section: ReportSection) -> pd.DataFrame:
+def _undefined(tr: Translator) -> dict[str, str]:
+    no_start = tr("ret.undefined.no_start")
+    return {
+        "nrr": tr("ret.undefined.no_revenue"),
+        "grr": tr("ret.undefined.no_revenue"),
+        "renewal_rate": tr("ret.undefined.no_expiry"),
+        "retention_rate": no_start,
+        "churn_rate": no_start,
+        "ci_low": no_start,
+        "ci_high": no_start,
+    }
+
+
+def _with_interval(table: pd.DataFrame) -> pd.DataFrame:
+    """Add the Wilson 95 % interval of ``retention_rate`` (``ci_low``, ``ci_high``)."""
+    start = table["clients_start"].astype(float)
+    retained = (table["retention_rate"] * start).round()
+    bounds = [
+        wilson_interval(float(k), float(n)) if n > 0 and np.isfinite(k) else (np.nan, np.nan)
+        for k, n in zip(retained, start, strict=True)
+    ]
+    out = table.copy()
+    position = list(out.columns).index("retention_rate") + 1
+    out.insert(position, "ci_low", [b[0] for b in bounds])
+    out.insert(position + 1, "ci_high", [b[1] for b in bounds])
+    return out
+
+
+def _coefficients(base: ClientBase, inputs: ReportInputs, section: ReportSection) -> pd.DataFrame:
+    tr = inputs.tr
+    tx = inputs.transactions if inputs.transactions is not None else base.transactions
     coefs = retention_coefficients(
-        base.transactions,
+        tx,
         time_unit="Q",
         activity_window=ACTIVITY_WINDOW,
         observation_end=base.observation_end,
     )
+    # A quarter that starts less than a full activity window after the first order
+    # cannot know who was active at its start: it is left out.
+    observed_from = tx["date"].min() + pd.Timedelta(days=365 * ACTIVITY_WINDOW // 12)
+    early = coefs["period"] < observed_from
+    coefs = coefs[~early].reset_index(drop=True)
     renewal = contract_renewal_rate(
         base.contracts, time_unit="Q", observation_end=base.observation_end
     )
-    shown = coefs.merge(renewal[["period", "renewal_rate"]], on="period", how="left").set_index(
-        "period"
-    )
+    shown = coefs.merge(renewal[["period", "renewal_rate"]], on="period", how="left")
+    shown["period"] = [tr.quarter(p) for p in shown["period"]]
+    shown = shown.set_index("period")
     columns = [
         "clients_start",
         "new",
@@ -84,93 +121,130 @@ def _coefficients(base: ClientBase, section: ReportSection) -> pd.DataFrame:
         "nrr",
         "grr",
         "repeat_purchase_rate",
-        "renewal_rate",
     ]
-    section.blocks.append(heading("Retention and churn by quarter"))
-    section.blocks.append(
-        paragraph(
-            f"A client is active while it ordered in the last {ACTIVITY_WINDOW} months. "
-            "Retention rate CRR = (E - N) / S; NRR and GRR compare the revenue of the clients "
-            "active at the start with their revenue in the previous quarter; the renewal rate "
-            "is the share of contracts expiring in the quarter that were renewed (blank when "
-            "none expired)."
-        )
-    )
-    if coefs.empty:
+    if len(base.contracts):
+        columns.append("renewal_rate")
+    section.blocks.append(heading(tr("ret.by_quarter")))
+    section.blocks.append(paragraph(tr("ret.by_quarter_lead", months=ACTIVITY_WINDOW)))
+    section.blocks.append(how_computed(tr, tr("ret.by_quarter_how", months=ACTIVITY_WINDOW)))
+    if early.any():
         section.blocks.append(
-            paragraph(
-                "No complete quarter with clients active at its start yet: retention and "
-                "churn rates are not defined."
-            )
+            paragraph(tr("ret.early_quarters", n=int(early.sum()), months=ACTIVITY_WINDOW))
         )
+    if coefs.empty:
+        section.blocks.append(paragraph(tr("ret.no_quarter")))
         return coefs
-    section.blocks.append(table_to_html(shown[columns], max_rows=24, undefined=UNDEFINED))
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    section.blocks.append(
+        table_to_html(
+            _with_interval(shown[columns]), tr, name="retention-by-quarter", max_rows=12,
+            undefined=_undefined(tr), kinds={"period": "text"}, size="clients_start",
+        )
+    )  # fmt: skip
+    fig, ax = plt.subplots(figsize=(9, 3.6))
     plot_retention_over_time(coefs, ax=ax)
-    section.blocks.append(figure_to_html(fig, alt="Retention and churn by quarter"))
+    section.blocks.append(
+        figure_to_html(
+            fig, tr, alt=tr("ret.chart"), axes={0: {"y": "share"}},
+            labels={0: {"title": tr("ret.chart"), "x": tr("axis.quarter"), "y": tr("axis.rate")}},
+        )
+    )  # fmt: skip
     return coefs
 
 
-def _segments(base: ClientBase, segments: pd.Series | None, section: ReportSection) -> None:
+def _segments(base: ClientBase, inputs: ReportInputs, section: ReportSection) -> None:
+    segments = inputs.segments
+    tr = inputs.tr
     if segments is None:
         return
+    tx = inputs.transactions if inputs.transactions is not None else base.transactions
     by_segment = retention_coefficients(
-        base.transactions,
+        tx,
         time_unit="Y",
         activity_window=ACTIVITY_WINDOW,
         clients=segments,
         observation_end=base.observation_end,
     )
     if by_segment.empty:
-        section.blocks.append(
-            paragraph("Retention by segment needs at least one complete year of history.")
-        )
+        section.blocks.append(paragraph(tr("ret.segment_needs_year")))
         return
     last = by_segment[by_segment["period"] == by_segment["period"].max()].set_index("group")
-    section.blocks.append(heading(f"Retention by segment, {last['period'].iloc[0].year}"))
+    last.index.name = "segment"
+    section.blocks.append(heading(tr("ret.by_segment", year=last["period"].iloc[0].year)))
+    section.blocks.append(paragraph(tr("ret.small_groups", n=MIN_GROUP)))
     section.blocks.append(
         table_to_html(
-            last[["clients_start", "lost", "retention_rate", "nrr"]],
-            max_rows=20,
-            undefined=UNDEFINED,
+            _with_interval(last[["clients_start", "lost", "retention_rate", "nrr"]]),
+            tr, name="retention-by-segment", max_rows=20, undefined=_undefined(tr),
+            terms={"segment": "segment"}, size="clients_start",
         )
-    )
+    )  # fmt: skip
 
 
-def _cohorts_and_survival(base: ClientBase, section: ReportSection) -> list[str]:
-    cohorts = cohort_table(base.transactions, time_unit="Q", observation_end=base.observation_end)
-    fig, ax = plt.subplots(figsize=(8, 4))
-    plot_cohort_heatmap(
-        cohort_matrix(cohorts), ax=ax, title="Share of each quarterly cohort buying"
-    )
-    section.blocks.append(heading("Cohorts by quarter of first purchase"))
-    section.blocks.append(figure_to_html(fig, alt="Cohort heatmap"))
+def _cohorts_and_survival(
+    base: ClientBase, inputs: ReportInputs, section: ReportSection
+) -> list[str]:
+    tr = inputs.tr
+    tx = inputs.transactions if inputs.transactions is not None else base.transactions
+    cohorts = cohort_table(tx, time_unit="Q", observation_end=base.observation_end)
+    matrix = cohort_matrix(cohorts)
+    matrix.index = pd.Index([tr.quarter(p) for p in matrix.index], name=matrix.index.name)
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    plot_cohort_heatmap(matrix, ax=ax, title=tr("ret.cohort_chart"))
+    section.blocks.append(heading(tr("ret.cohorts")))
+    section.blocks.append(
+        figure_to_html(
+            fig, tr, alt=tr("ret.cohort_chart"),
+            labels={0: {"title": tr("ret.cohort_chart"), "x": tr("axis.quarters_since"),
+                        "y": tr("axis.cohort")}},
+        )
+    )  # fmt: skip
+    section.blocks.append(how_computed(tr, tr("ret.cohorts_how")))
+    by = "legal_status" if len(base.clients) else None
     lifetimes = client_lifetimes(
-        base.transactions,
+        tx,
         observation_end=base.observation_end,
         activity_window=ACTIVITY_WINDOW,
-        clients=base.clients,
-        by="legal_status",
+        clients=base.clients if by else None,
+        by=by,
     )
-    overall = lifetimes.assign(group="all clients")
-    medians = median_lifetime(pd.concat([overall, lifetimes]))
-    fig, ax = plt.subplots(figsize=(8, 4))
-    plot_survival_curves(survival_curve(pd.concat([overall, lifetimes])), ax=ax)
-    section.blocks.append(heading("Client lifetime (Kaplan-Meier)"))
-    section.blocks.append(figure_to_html(fig, alt="Survival curves"))
-    section.blocks.append(table_to_html(medians))
+    everyone = tr("ret.all_clients")
+    overall = lifetimes.assign(group=everyone)
+    if "group" in lifetimes.columns:
+        lifetimes = lifetimes.assign(group=[tr.term("legal_status", g) for g in lifetimes["group"]])
+    both = pd.concat([overall, lifetimes]) if by else overall
+    medians = median_lifetime(both)
+    medians.index.name = "group"
+    fig, ax = plt.subplots(figsize=(9, 4))
+    plot_survival_curves(survival_curve(both), ax=ax)
+    section.blocks.append(heading(tr("ret.survival")))
+    section.blocks.append(
+        figure_to_html(
+            fig, tr, alt=tr("ret.survival"), axes={0: {"y": "share"}},
+            labels={0: {"title": tr("ret.survival"), "x": tr("axis.months_since_first"),
+                        "y": tr("axis.survival")}},
+        )
+    )  # fmt: skip
+    section.blocks.append(
+        table_to_html(medians, tr, name="median-lifetime", kinds={"group": "text"})
+    )
+    section.blocks.append(how_computed(tr, tr("ret.survival_how", months=ACTIVITY_WINDOW)))
     lines = []
-    if lifetimes["group"].nunique() > 1:
+    if by and lifetimes["group"].nunique() > 1:
         test = compare_survival(lifetimes).iloc[0]
+        undefined = tr("ret.no_event")
         section.blocks.append(
             paragraph(
-                "Log-rank test across legal statuses: chi-squared "
-                f"{number_text(test['test_statistic'], '.2f', 'no event to compare')} on "
-                f"{int(test['degrees_of_freedom'])} degrees of freedom, p = "
-                f"{number_text(test['p_value'], '.3f', 'no event to compare')}."
+                tr(
+                    "ret.logrank",
+                    chi2=number_text(test["test_statistic"],
+                                     tr.number(float(test["test_statistic"]), 2), undefined),
+                    dof=int(test["degrees_of_freedom"]),
+                    p=number_text(test["p_value"], tr.number(float(test["p_value"]), 3),
+                                  undefined),
+                )
             )
-        )
-    median = medians.loc["all clients"]
+        )  # fmt: skip
+    median = medians.loc[everyone]
     if bool(median["median_reached"]):
         lines.append(f"median client lifetime: {median['median']:.1f} months")
     return lines
@@ -197,13 +271,39 @@ def _check_classes(y: pd.Series, folds: int, what: str) -> None:
         )
 
 
-def _churn(base: ClientBase, clv: pd.DataFrame | None, section: ReportSection) -> list[str]:
-    section.blocks.append(heading(f"Churn forecast: no order in the next {HORIZON} months"))
+def _reason_text(tr: Translator, text: object) -> str:
+    """``days_since_complaint=26.6 (+0.39)`` as a sentence fragment in the language."""
+    if not isinstance(text, str) or not text:
+        return ""
+    match = _REASON.match(text)
+    if match is None:
+        return text
+    name, value = match["name"], match["value"]
+    try:
+        shown = tr.number(float(value.replace(",", "")), 1)
+    except ValueError:
+        shown = tr.term("feature_value", value)
+    return tr(
+        "ret.reason",
+        feature=tr.term("feature", name),
+        value=shown,
+        drop=tr.number(float(match["drop"]) * 100, 0),
+    )
+
+
+def _churn(base: ClientBase, inputs: ReportInputs, section: ReportSection) -> list[str]:
+    tr = inputs.tr
+    clv = inputs.clv
+    section.blocks.append(heading(tr("ret.churn", months=HORIZON)))
     try:
         train, test = temporal_cutoffs(
             base.observation_end, first_date=base.transactions["date"].min(), horizon=HORIZON
         )
-        X, y = churn_dataset(base, cutoffs=[*train, test], horizon=HORIZON)
+        churn_base = base
+        if not inputs.has_costs and inputs.transactions is not None:
+            churn_base = copy.copy(base)
+            churn_base.transactions = inputs.transactions
+        X, y = churn_dataset(churn_base, cutoffs=[*train, test], horizon=HORIZON)
         X_tr, y_tr, X_te, y_te = temporal_split(X, y, test_cutoff=test)
         folds = ChurnModel().cv
         _check_classes(y_tr, folds, "training cutoffs")
@@ -217,39 +317,57 @@ def _churn(base: ClientBase, clv: pd.DataFrame | None, section: ReportSection) -
         }
         metrics = evaluate_churn(y_te, scores)
     except ClientalyticsError as exc:
-        section.blocks.append(paragraph(f"The churn forecast could not be built: {exc}"))
+        section.blocks.append(paragraph(tr("ret.churn_failed", reason=str(exc))))
         return []
     section.blocks.append(
         paragraph(
-            f"Trained on {len(train)} cutoffs from {train[0].date()} to {train[-1].date()} and "
-            f"tested on the later cutoff {test.date()} ({len(y_te):,} clients who ordered in the "
-            f"12 months before it, {y_te.mean():.0%} churned)."
+            tr(
+                "ret.churn_lead",
+                cutoffs=len(train),
+                first=tr.date(train[0]),
+                last=tr.date(train[-1]),
+                test=tr.date(test),
+                clients=tr.count(len(y_te)),
+                churned=tr.percent(float(y_te.mean()), 0),
+            )
         )
     )
-    section.blocks.append(table_to_html(metrics))
+    metrics.index = pd.Index([tr.term("churn_method", m) for m in metrics.index], name="method")
+    section.blocks.append(table_to_html(metrics, tr, name="churn-evaluation"))
+    section.blocks.append(how_computed(tr, tr("ret.churn_how")))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    plot_gains({name: gains_table(y_te, s) for name, s in scores.items()}, ax=axes[0])
+    plot_gains(
+        {tr.term("churn_method", name): gains_table(y_te, s) for name, s in scores.items()},
+        ax=axes[0],
+    )
     plot_calibration(calibration_table(y_te, scores["churn model"]), ax=axes[1])
-    section.blocks.append(figure_to_html(fig, alt="Gains and calibration"))
+    fig.tight_layout()
+    section.blocks.append(figure_to_html(fig, tr, alt=tr("ret.chart_gains")))
 
     final = ChurnModel(random_state=0).fit(X, y)
-    current = churn_features(base, cutoff=base.observation_end)
+    current = churn_features(churn_base, cutoff=base.observation_end)
     value = _clv(clv, current.index)
     risk = churn_risk_list(final, current, value=value, top_reasons=3)
-    what = "CLV" if value is not None else "margin per year so far"
-    section.blocks.append(heading("Churn-risk list: most value at risk"))
-    section.blocks.append(
-        paragraph(
-            f"Clients ranked by churn probability x {what}; the reasons are the features "
-            "that raise each client's risk the most compared with a typical client."
-        )
-    )
-    section.blocks.append(table_to_html(risk, max_rows=15))
-    row = metrics.loc["churn model"]
+    reason_cols = [c for c in risk.columns if c.startswith("reason_")]
+    risk["reasons"] = [
+        "; ".join(t for t in (_reason_text(tr, r) for r in row) if t)
+        for row in risk[reason_cols].itertuples(index=False)
+    ]
+    risk = risk.drop(columns=reason_cols)
+    if len(base.clients):
+        names = base.clients.set_index("client_id")["name"]
+        risk.insert(0, "client_name", names.reindex(risk.index.astype(str)).to_numpy())
+    what = tr("ret.value_clv") if value is not None else tr("ret.value_margin")
+    section.facts["value_at_risk"] = float(risk["value_at_risk"].sum())
+    section.facts["value_at_risk_top20"] = float(risk["value_at_risk"].head(20).sum())
+    section.blocks.append(heading(tr("ret.risk")))
+    section.blocks.append(paragraph(tr("ret.risk_lead", what=what)))
+    section.blocks.append(table_to_html(risk.head(100), tr, name="churn-risk", max_rows=15))
+    row = metrics.iloc[0]
     return [
         f"churn model ROC AUC {row['roc_auc']:.3f} vs recency {metrics.iloc[1]['roc_auc']:.3f} "
         f"and BG/NBD {metrics.iloc[2]['roc_auc']:.3f} at {test.date()}",
-        f"value at risk (top 20 clients): {risk['value_at_risk'].head(20).sum():,.0f}",
+        f"value at risk (top 20 clients): {tr.money(risk['value_at_risk'].head(20).sum())}",
     ]
 
 
@@ -268,19 +386,23 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     Returns
     -------
     ReportSection
+        ``facts["value_at_risk"]`` (whole risk list) and
+        ``facts["value_at_risk_top20"]``.
     """
-    section = ReportSection(title="Retention and churn", key="retention")
-    coefs = _coefficients(base, section)
-    _segments(base, inputs.segments, section)
-    summary = _cohorts_and_survival(base, section)
-    summary += _churn(base, inputs.clv, section)
+    tr = inputs.tr
+    section = ReportSection(title=tr("section.retention"), key="retention")
+    coefs = _coefficients(base, inputs, section)
+    _segments(base, inputs, section)
+    summary = _cohorts_and_survival(base, inputs, section)
+    summary += _churn(base, inputs, section)
     if coefs.empty:
         section.summary = ["retention: no complete quarter with active clients yet", *summary]
         return section
     latest = coefs.iloc[-1]
+    nrr = number_text(latest["nrr"], tr.percent(float(latest["nrr"]), 0), "undefined")
     section.summary = [
-        f"retention {latest['retention_rate']:.0%}, churn {latest['churn_rate']:.0%}, "
-        f"NRR {number_text(latest['nrr'], '.0%', NRR_UNDEFINED)} in the quarter from "
+        f"retention {tr.percent(float(latest['retention_rate']), 0)}, churn "
+        f"{tr.percent(float(latest['churn_rate']), 0)}, NRR {nrr} in the quarter from "
         f"{latest['period'].date()}",
         *summary,
     ]

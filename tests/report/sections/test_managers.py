@@ -1,6 +1,7 @@
 from clientalytics.datasets import load_sample
 from clientalytics.report.inputs import report_inputs
 from clientalytics.report.sections import managers as managers_section
+from tests.report._html import table_after
 
 
 def test_managers_section_on_sample():
@@ -13,6 +14,8 @@ def test_managers_section_on_sample():
     assert section.summary[0].startswith("managers: 17;")
     assert inputs.clv is not None
     result, _ = managers_section._redistribute(base, inputs.clv["clv"])
-    assert f"{result.n_moves} move(s)" in html
+    assert f"proposes {result.n_moves:,} move(s)" in html
+    cards = table_after(html, "Scorecards per manager")
+    assert len(cards.texts) == 17 and "95% interval, upper" in cards.headings
     assert not result.after["over_capacity"].any()
     assert result.after["n_clients"].sum() == len(result.assignment)

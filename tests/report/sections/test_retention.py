@@ -5,6 +5,7 @@ import pandas as pd
 from clientalytics.datasets import load_sample
 from clientalytics.report.inputs import report_inputs
 from clientalytics.report.sections.retention import build_section
+from tests.report._html import table_after
 
 
 def test_section_builds_with_the_shared_clv_and_segments():
@@ -19,11 +20,16 @@ def test_section_builds_with_the_shared_clv_and_segments():
     html = "".join(section.blocks)
     assert section.key == "retention"
     assert "Retention and churn by quarter" in html
-    assert "Retention by segment" in html
+    assert "Retention by RFM segment" in html
     assert "Churn-risk list" in html
-    assert "CLV" in html
+    assert "lifetime value" in html
     assert html.count("<img") >= 4
     # every client of the risk list is valued at the CLV given, 1,000
-    risk = html.split("Churn-risk list", 1)[1].split("</table>", 1)[0]
-    assert risk.count("<td>1,000.00</td>") == 15
+    risk = table_after(html, "Churn-risk list")
+    assert set(risk.column("Value")) == {"\u20bd1,000"}
+    assert len(risk.texts) == 100
+    assert "days_since" not in html and "=" not in "".join(risk.column("Main reasons"))
+    # one definition: an order in the last 12 months keeps a client active
+    quarters = table_after(html, "Retention and churn by quarter")
+    assert "95% interval, lower" in quarters.headings
     assert any("ROC AUC" in line for line in section.summary)

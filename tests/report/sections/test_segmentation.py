@@ -20,7 +20,7 @@ def test_section_on_the_sample_shows_the_shared_segments(sample, inputs):
     section = build_section(sample, inputs)
     assert isinstance(section, ReportSection) and section.key == "segmentation"
     html = "".join(section.blocks)
-    for title in ("RFM segments", "ABC x XYZ", "Customer pyramid", "Golden clients"):
+    for title in ("RFM segments", "ABC/XYZ analysis", "Customer pyramid", "Golden clients"):
         assert title in html
     assert html.count("<img") == 4
     segments, rfm = inputs.segments, inputs.rfm
@@ -29,7 +29,8 @@ def test_section_on_the_sample_shows_the_shared_segments(sample, inputs):
     assert len(segments) == len(inputs.summary)
     largest = segments.value_counts().idxmax()
     assert f"largest RFM segment: {largest}" in section.summary[0]
-    assert "contrib_margin" in html
+    assert "Margin contribution" in html
+    assert 0 < section.facts["golden_revenue_share"] < 1
 
 
 def test_section_uses_the_shared_clv(sample, inputs):
@@ -41,9 +42,9 @@ def test_section_uses_the_shared_clv(sample, inputs):
     valuation = dataclasses.replace(inputs.valuation, table=clv)
     section = build_section(sample, dataclasses.replace(inputs, valuation=valuation))
     html = "".join(section.blocks)
-    assert "mean_clv" in html and "contrib_clv" in html and "contrib_outlook" in html
+    assert "Mean LTV" in html and "LTV contribution" in html and "Outlook contribution" in html
     without = "".join(build_section(sample, dataclasses.replace(inputs, valuation=None)).blocks)
-    assert "mean_clv" not in without and "contrib_clv" not in without
+    assert "Mean LTV" not in without and "LTV contribution" not in without
 
 
 def test_section_on_a_tiny_base():
@@ -86,4 +87,4 @@ def test_incomplete_clv_is_not_used(sample, inputs):
     partial = pd.DataFrame({"clv": 1.0, "probability_alive": 0.5}, index=summary.index[:10])
     valuation = dataclasses.replace(inputs.valuation, table=partial)
     html = "".join(build_section(sample, dataclasses.replace(inputs, valuation=valuation)).blocks)
-    assert f"miss {len(summary) - 10:,} client(s)" in html and "contrib_clv" not in html
+    assert f"miss {len(summary) - 10:,} client(s)" in html and "LTV contribution" not in html

@@ -19,7 +19,10 @@ def test_service_section_on_sample_with_segments():
         assert text in html
     assert "gold" in html
     stages = lifecycle_stages(
-        base.transactions, observation_end=base.observation_end, clients=base.clients
+        base.transactions,
+        observation_end=base.observation_end,
+        clients=base.clients,
+        lost_days=service_section.LOST_DAYS,
     )
     assert len(stages) == len(base.clients)
     counts = stage_counts(stages)["n_clients"]
