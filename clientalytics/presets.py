@@ -78,7 +78,9 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(np.full(len(frame), None, dtype=object), index=frame.index, dtype=object)
     values = frame[column].astype(object)
-    return values.where(values.notna(), None).map(lambda v: v.strip() if isinstance(v, str) else v)
+    stripped = values.map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
+    # pandas 3 may infer a string dtype in map, turning None into NaN: missing stays None
+    return stripped.where(stripped.notna(), None).astype(object)
 
 
 def _first_present(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
@@ -128,7 +130,9 @@ def _online_retail(frame: pd.DataFrame, numbers: NumberReader) -> pd.DataFrame:
     for need in ("transaction_id", "Quantity", "UnitPrice"):
         if need not in frame:
             raise ValidationError(f"online-retail: the export has no {need!r} column")
-    invoice = _text(frame, "transaction_id").map(lambda v: v if v is None else str(v))
+    invoice = _text(frame, "transaction_id").map(
+        lambda v: v if v is None else str(v), na_action="ignore"
+    )
     invoice = invoice.map(lambda v: v[:-2] if isinstance(v, str) and v.endswith(".0") else v)
     line = invoice.groupby(invoice.fillna("")).cumcount() + 1
     out["transaction_id"] = [
@@ -139,7 +143,7 @@ def _online_retail(frame: pd.DataFrame, numbers: NumberReader) -> pd.DataFrame:
     bad = quantity.isna() | price.isna()
     shown = _text(frame, "Quantity").astype(str) + " x " + _text(frame, "UnitPrice").astype(str)
     out["revenue"] = revenue.where(~bad, shown.where(bad, None))
-    client = _text(out, "client_id").map(lambda v: v if v is None else str(v))
+    client = _text(out, "client_id").map(lambda v: v if v is None else str(v), na_action="ignore")
     out["client_id"] = client.map(
         lambda v: v[:-2] if isinstance(v, str) and v.endswith(".0") and v[:-2].isdigit() else v
     )

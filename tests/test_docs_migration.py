@@ -7,6 +7,7 @@ import re
 from importlib import import_module
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "migrating-from-lifetimes.md"
@@ -81,6 +82,10 @@ DOTTED = sorted(
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    pd.__version__ >= "3",
+    reason="the guide runs lifetimes 0.11.3, whose calibration_and_holdout_data fails on pandas 3",
+)
 def test_every_python_block_runs_in_order(capsys):
     """The page's examples, executed top to bottom in one namespace, as a reader would."""
     assert len(BLOCKS) >= 8
