@@ -177,9 +177,12 @@ def test_level_is_checked(fitted):
 # ---------------------------------------------------------------- degenerate data
 def test_bgnbd_boundary_solution_raises(cdnow):
     """Twenty CDNOW clients push BG/NBD's a and b beyond 1e8: the beta distribution of
-    dropout probabilities collapses to a point. The fit says so instead of returning it."""
+    dropout probabilities collapses to a point. The fit says so instead of returning it:
+    where the search stops first (on the bound, or on the flat ridge leading to it)
+    depends on the scipy release, and both messages name the cause and the remedy."""
     small = cdnow.sample(20, random_state=3)
-    with pytest.raises(ConvergenceError, match=r"boundary solution.*\['a', 'b'\].*penalizer_coef"):
+    stopped = r"(boundary solution.*\['a', 'b'\]|likelihood is flat.*a=.*b=).*penalizer_coef"
+    with pytest.raises(ConvergenceError, match=stopped):
         BetaGeoModel().fit(small)
     assert np.isfinite(BetaGeoModel(penalizer_coef=0.01).fit(small).standard_errors_).all()
 
