@@ -21,11 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
 from clientalytics.exceptions import ValidationError
-from clientalytics.periods import SUMMARY_TIME_UNITS, TimeUnit, check_time_unit
+from clientalytics.periods import (
+    SUMMARY_TIME_UNITS,
+    TimeUnit,
+    check_time_unit,
+    period_index_expr,
+)
 from clientalytics.schema import require
 
 #: Column of the client summary holding the sum, over a client's repeat purchases, of
@@ -34,15 +40,10 @@ LOG_INTERPURCHASE_COLUMN = "log_interpurchase_sum"
 
 
 def _period_numbers(dates: pd.Series, time_unit: TimeUnit) -> pd.Series:
-    """Whole-period number of each date: days, Monday-to-Sunday weeks or calendar months."""
-    stamps = pd.to_datetime(dates)
-    if time_unit == "M":
-        return (stamps.dt.year * 12 + stamps.dt.month - 1).astype(np.int64)
-    days = (stamps.dt.normalize() - pd.Timestamp("1970-01-05")).dt.days.astype(np.int64)
-    if time_unit == "W":
-        # 1970-01-05 is a Monday; floor division keeps earlier weeks consistent
-        return days // 7
-    return days
+    """Whole-period index of each date, as :func:`~clientalytics.periods.period_index_expr`."""
+    frame = nw.from_native(pd.DataFrame({"date": pd.to_datetime(dates)}), eager_only=True)
+    periods = frame.select(period_index_expr("date", time_unit).alias("period"))
+    return periods.to_native()["period"].astype(np.int64)
 
 
 def interpurchase_times(
