@@ -19,6 +19,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clientalytics.calendar import BusinessCalendar as BusinessCalendar
 from clientalytics.clientbase import ClientBase as ClientBase
 from clientalytics.exceptions import ClientalyticsError as ClientalyticsError
 from clientalytics.exceptions import ClientalyticsWarning as ClientalyticsWarning
@@ -28,11 +29,15 @@ from clientalytics.exceptions import ModelAssumptionWarning as ModelAssumptionWa
 from clientalytics.exceptions import NotFittedError as NotFittedError
 from clientalytics.exceptions import ValidationError as ValidationError
 from clientalytics.intake import inspect_folder as inspect_folder
+from clientalytics.receivables import days_sales_outstanding as days_sales_outstanding
+from clientalytics.receivables import payment_discipline as payment_discipline
+from clientalytics.receivables import receivables_aging as receivables_aging
 from clientalytics.records import Client as Client
 from clientalytics.records import ClientRequest as ClientRequest
 from clientalytics.records import Contract as Contract
 from clientalytics.records import DimensionScore as DimensionScore
 from clientalytics.records import FreightRequirements as FreightRequirements
+from clientalytics.records import Invoice as Invoice
 from clientalytics.records import Manager as Manager
 from clientalytics.records import MarketingSpend as MarketingSpend
 from clientalytics.records import SurveyResponse as SurveyResponse
@@ -44,6 +49,7 @@ from clientalytics.records import survey_frames_to_records as survey_frames_to_r
 from clientalytics.records import survey_records_to_frames as survey_records_to_frames
 from clientalytics.schema import SCHEMAS as SCHEMAS
 from clientalytics.schema import get_schema as get_schema
+from clientalytics.status import client_states as client_states
 from clientalytics.summary import calibration_holdout_split as calibration_holdout_split
 from clientalytics.summary import summarize as summarize
 from clientalytics.validation import ValidationResult as ValidationResult
@@ -55,6 +61,7 @@ if TYPE_CHECKING:
     from clientalytics.churn import churn_features as churn_features
     from clientalytics.churn import churn_risk_list as churn_risk_list
     from clientalytics.churn import evaluate_churn as evaluate_churn
+    from clientalytics.churn import win_back_list as win_back_list
     from clientalytics.clv import BetaDiscreteWeibullModel as BetaDiscreteWeibullModel
     from clientalytics.clv import BetaGeoBetaBinomModel as BetaGeoBetaBinomModel
     from clientalytics.clv import BetaGeoCNBDModel as BetaGeoCNBDModel
@@ -79,6 +86,7 @@ if TYPE_CHECKING:
     from clientalytics.clv import renewal_histories as renewal_histories
     from clientalytics.clv import renewal_risk as renewal_risk
     from clientalytics.clv import residual_lifetime_value as residual_lifetime_value
+    from clientalytics.clv import select_transaction_model as select_transaction_model
     from clientalytics.clv import simple_clv as simple_clv
     from clientalytics.clv import to_lifetimes as to_lifetimes
     from clientalytics.clv import year_table_npv as year_table_npv
@@ -88,12 +96,14 @@ if TYPE_CHECKING:
     from clientalytics.engagement import expectation_gaps as expectation_gaps
     from clientalytics.engagement import lifecycle_stages as lifecycle_stages
     from clientalytics.engagement import net_promoter_score as net_promoter_score
+    from clientalytics.engagement import referrals_by_nps as referrals_by_nps
     from clientalytics.engagement import relationship_seekers as relationship_seekers
     from clientalytics.engagement import renewal_pipeline as renewal_pipeline
     from clientalytics.engagement import request_kpis as request_kpis
     from clientalytics.engagement import typology_performance as typology_performance
     from clientalytics.engagement import word_of_mouth_reach as word_of_mouth_reach
     from clientalytics.managers import manager_scorecard as manager_scorecard
+    from clientalytics.managers import rank_managers as rank_managers
     from clientalytics.managers import redistribute_portfolio as redistribute_portfolio
     from clientalytics.marketing import client_investment_return as client_investment_return
     from clientalytics.marketing import client_profitability as client_profitability

@@ -1,7 +1,7 @@
 """The tables of one company, validated together.
 
 A :class:`ClientBase` bundles the clients, managers, contracts, transactions,
-touchpoints, requests, marketing spend and survey tables of one company. Building
+touchpoints, invoices, requests, marketing spend and survey tables of one company. Building
 one validates every table against its schema, checks the references between
 tables (a transaction for an unknown client is rejected, not kept), and keeps the
 rejection report of every table, so that for each table rows in = rows kept +
@@ -41,6 +41,7 @@ TABLES: tuple[str, ...] = (
     "clients",
     "contracts",
     "transactions",
+    "invoices",
     "touchpoints",
     "requests",
     "marketing_spend",
@@ -78,7 +79,7 @@ DateFormat = str | Mapping[str, str] | None
 MERGED_COLUMNS = ["tax_id", "client_id", "merged_id", "row"]
 
 #: Tables whose ``client_id`` follows a merge of clients by tax id.
-_CLIENT_TABLES = ("contracts", "transactions", "touchpoints", "requests", "surveys")
+_CLIENT_TABLES = ("contracts", "transactions", "touchpoints", "invoices", "requests", "surveys")
 
 
 def _raw_ids(column: pd.Series) -> pd.Index:
@@ -329,13 +330,15 @@ class ClientBase:
     clients : pandas.DataFrame, optional
         Client master data. When omitted, a bare clients table is derived from the
         client ids in ``transactions`` (and in ``requests``, ``touchpoints``,
-        ``contracts`` and ``surveys``, so that prospects are clients too).
-    managers, contracts, touchpoints, requests, marketing_spend, surveys, \
+        ``contracts``, ``invoices`` and ``surveys``, so that prospects are clients too).
+    managers, contracts, invoices, touchpoints, requests, marketing_spend, surveys, \
 survey_dimensions : pandas.DataFrame, optional
         The other tables; an omitted table is empty. References to an omitted (or
         empty) table other than clients and transactions are not checked: the rows
         are kept, a :class:`~clientalytics.exceptions.DataQualityWarning` is issued
-        and :attr:`notes` says so.
+        and :attr:`notes` says so. ``invoices`` are the firm's bills to clients and
+        their payment (receivables); their amounts are held as given, VAT included,
+        whatever ``vat_included`` says of the revenue.
     observation_end : timestamp or str, optional
         End of the observation window. Events after it are rejected. Defaults to the
         latest event time found in the data, after rejecting event dates more than
@@ -376,7 +379,7 @@ survey_dimensions : pandas.DataFrame, optional
 
     Attributes
     ----------
-    clients, managers, contracts, transactions, touchpoints, requests, \
+    clients, managers, contracts, transactions, invoices, touchpoints, requests, \
 marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         The kept rows of each table, with columns coerced to their logical types.
     observation_end : pandas.Timestamp
@@ -414,6 +417,7 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
     managers: pd.DataFrame
     contracts: pd.DataFrame
     transactions: pd.DataFrame
+    invoices: pd.DataFrame
     touchpoints: pd.DataFrame
     requests: pd.DataFrame
     marketing_spend: pd.DataFrame
@@ -428,6 +432,7 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
         managers: pd.DataFrame | None = None,
         contracts: pd.DataFrame | None = None,
         touchpoints: pd.DataFrame | None = None,
+        invoices: pd.DataFrame | None = None,
         requests: pd.DataFrame | None = None,
         marketing_spend: pd.DataFrame | None = None,
         surveys: pd.DataFrame | None = None,
@@ -473,7 +478,7 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
                 validate(transactions, "transactions")
             # Clients are every id the tables name: buyers, and prospects that only sent
             # requests (a CRM's lost deals) or were contacted.
-            named = [transactions, requests, touchpoints, contracts, surveys]
+            named = [transactions, requests, touchpoints, contracts, invoices, surveys]
             ids = pd.Index([])
             for other in named:
                 if isinstance(other, pd.DataFrame) and "client_id" in other and len(other):
@@ -484,6 +489,7 @@ marketing_spend, surveys, survey_dimensions : pandas.DataFrame
             "clients": clients,
             "contracts": contracts,
             "transactions": transactions,
+            "invoices": invoices,
             "touchpoints": touchpoints,
             "requests": requests,
             "marketing_spend": marketing_spend,

@@ -115,11 +115,17 @@ class RequestType(StrEnum):
 
 
 class RequestOutcome(StrEnum):
-    """Final state of a client request."""
+    """Final state of a client request.
+
+    ``won``, ``lost`` and ``declined`` (the firm refused to quote) end a commercial
+    request; ``resolved`` closes a service question or a complaint, which is not a
+    sale; ``pending`` is any request still open.
+    """
 
     WON = "won"
     LOST = "lost"
     DECLINED = "declined"
+    RESOLVED = "resolved"
     PENDING = "pending"
 
 

@@ -262,6 +262,10 @@ def rank_golden_clients(
     matter; outlook is used as the probability itself; contract is 1 for an active
     contract, else 0. Ties in score are broken by value (CLV or margin), then by
     client id, so the ranking is deterministic.
+
+    The report passes ``clv`` and ``outlook`` (P(alive)) from its one valuation
+    (:func:`clientalytics.report.inputs.report_inputs`), so the ranking uses the
+    purchase model chosen on the holdout period, the one the CLV section names.
     """
     if top_k is not None and top_k < 1:
         raise ValidationError(f"top_k must be >= 1, got {top_k}")

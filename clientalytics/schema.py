@@ -2,9 +2,9 @@
 
 One :class:`TableSchema` per entity lists its columns (kind, whether required,
 nullable, unique, bounds, allowed values, foreign keys) and its row rules
-(date ordering, fields required by a status). :mod:`clientalytics.validation`
-is the single function that enforces these contracts; the documentation in
-``docs/data-model.md`` describes the same tables.
+(date ordering, a number capped by another, fields required by a status).
+:mod:`clientalytics.validation` is the single function that enforces these
+contracts; the documentation in ``docs/data-model.md`` describes the same tables.
 
 The tables the library computes from them (the client summary, its
 calibration/holdout split, RFM scores, churn features) have contracts too, kept
@@ -78,6 +78,14 @@ class OrderRule:
 
 
 @dataclass(frozen=True)
+class AtMostRule:
+    """Row rule: number ``column`` must not exceed number ``bound`` (when both are present)."""
+
+    column: str
+    bound: str
+
+
+@dataclass(frozen=True)
 class RequiredWhen:
     """Row rule: ``column`` must be present when ``status_column`` is one of ``values``."""
 
@@ -101,6 +109,7 @@ class TableSchema:
     columns: tuple[Column, ...]
     order_rules: tuple[OrderRule, ...] = field(default=())
     required_when: tuple[RequiredWhen, ...] = field(default=())
+    at_most_rules: tuple[AtMostRule, ...] = field(default=())
     composite_key: tuple[str, ...] = field(default=())
     index: str | None = None
 
@@ -242,6 +251,15 @@ TRANSACTIONS = TableSchema(
         _opt("manager_id", "id", "Manager credited with the order.", references="managers"),
         _opt("contract_id", "id", "Contract the order was placed under.", references="contracts"),
         _opt("service", "string", "Service line (e.g. FTL, LTL, warehousing)."),
+        _opt("origin", "string", "City the shipment was loaded in (transport lines)."),
+        _opt("destination", "string", "City the shipment was delivered to (transport lines)."),
+        _opt("distance_km", "float", "Loaded road distance of the shipment, km.", minimum=0),
+        _opt(
+            "empty_run_km",
+            "float",
+            "Empty kilometres run for the shipment (to the loading point and back).",
+            minimum=0,
+        ),
     ),
 )
 
@@ -257,6 +275,48 @@ TOUCHPOINTS = TableSchema(
         _cat("kind", enums.TouchpointKind, "Purpose of the contact.", nullable=False),
         _opt("duration_minutes", "float", "Time the contact took.", minimum=0),
     ),
+)
+
+INVOICES = TableSchema(
+    "invoices",
+    "One row per invoice the firm issued to a client, with its payment (receivables).",
+    (
+        Column("invoice_id", "id", "Unique invoice number.", unique=True),
+        Column("client_id", "id", "Client billed (the payer).", references="clients"),
+        _opt("contract_id", "id", "Contract the invoice was issued under.", references="contracts"),
+        _opt(
+            "transaction_id",
+            "id",
+            "Order / shipment the invoice bills.",
+            references="transactions",
+        ),
+        Column("issued_date", "datetime", "Date the invoice was issued.", event_time=True),
+        Column(
+            "due_date",
+            "datetime",
+            "Date payment is due; may lie after the observation end.",
+        ),
+        _opt(
+            "paid_date",
+            "datetime",
+            "Date the invoice was paid in full; empty while it is not fully paid.",
+            event_time=True,
+        ),
+        Column("amount", "float", "Total billed, VAT included.", minimum=0),
+        _opt("vat_amount", "float", "VAT included in the amount.", minimum=0),
+        _opt(
+            "paid_amount",
+            "float",
+            "Paid so far; the full amount when paid_date is set and this is empty.",
+            minimum=0,
+        ),
+        _opt("payment_terms_days", "int", "Payment deferral granted, in days.", minimum=0),
+    ),
+    order_rules=(
+        OrderRule("issued_date", "due_date"),
+        OrderRule("issued_date", "paid_date"),
+    ),
+    at_most_rules=(AtMostRule("paid_amount", "amount"), AtMostRule("vat_amount", "amount")),
 )
 
 _FREIGHT_COLUMNS: tuple[Column, ...] = (
@@ -310,7 +370,13 @@ REQUESTS = TableSchema(
         Column("received_at", "datetime", "When the request arrived.", event_time=True),
         _opt("first_response_at", "datetime", "When the firm first answered."),
         _opt("quoted_at", "datetime", "When a price quote was sent."),
-        _cat("outcome", enums.RequestOutcome, "Won, lost, declined or pending.", nullable=False),
+        _cat(
+            "outcome",
+            enums.RequestOutcome,
+            "Won, lost or declined (a quote), resolved (a service question or complaint) "
+            "or pending.",
+            nullable=False,
+        ),
         _opt("quoted_value", "float", "Value of the quote.", minimum=0),
         _opt("stage", "string", "Pipeline stage as the CRM names it."),
         _opt("loss_reason", "string", "Why the deal was lost, as recorded in the CRM."),
@@ -377,6 +443,7 @@ SCHEMAS: dict[str, TableSchema] = {
         MANAGERS,
         CONTRACTS,
         TRANSACTIONS,
+        INVOICES,
         TOUCHPOINTS,
         REQUESTS,
         MARKETING_SPEND,

@@ -74,6 +74,19 @@ def _check_types(lazy: Any, columns: dict[str, str | None]) -> None:
             "frame, 'transactions') reads ISO and dd.mm.yyyy text and reports bad rows) or "
             f"convert it yourself, e.g. pd.to_datetime(frame[{date_col!r}], format='%Y-%m-%d')"
         )
+    zone = getattr(dtype, "time_zone", None)
+    # Spark's timestamps always carry the session's zone and are counted on its clock;
+    # UTC moments are read on the UTC clock, like every aware moment of the library.
+    utc = zone in ("UTC", "Etc/UTC", "+00:00")
+    if zone is not None and not utc and not lazy.implementation.is_pyspark():
+        # Periods are calendar days of one clock: which clock (local or UTC) is the
+        # caller's choice, never a silent conversion.
+        raise ValidationError(
+            f"transactions: column {date_col!r} is time-zone aware ({zone}); periods are "
+            "counted on one clock, so pick it: local time with "
+            f"frame[{date_col!r}].dt.tz_localize(None), or UTC with "
+            f"frame[{date_col!r}].dt.tz_convert('UTC').dt.tz_localize(None)"
+        )
     for role in ("revenue", "cost"):
         col = columns[role]
         if col is None:
@@ -406,7 +419,9 @@ def calibration_holdout_split(
         One row per client with a purchase in the calibration window, indexed by
         ``client_id``: every :func:`summarize` column with the suffix ``_cal``,
         then ``frequency_holdout`` (purchase periods in the holdout),
-        ``monetary_value_holdout`` (mean revenue per holdout order, 0 when none)
+        ``monetary_value_holdout`` (mean revenue per holdout purchase period, the
+        unit of the calibration ``monetary_value``: orders in one period are
+        summed first; 0 when none)
         and ``duration_holdout`` (length of the holdout in periods). Clients whose
         first purchase falls in the holdout have no calibration history and are not
         rows of this table; :func:`summarize` over the whole window still counts them.
@@ -464,8 +479,14 @@ def calibration_holdout_split(
             .group_by("client_id")
             .agg(
                 nw.col("period").n_unique().alias("frequency_holdout"),
-                nw.col("revenue").mean().alias("monetary_value_holdout"),
+                nw.col("revenue").sum().alias("revenue_holdout"),
             )
+            .with_columns(
+                (nw.col("revenue_holdout") / nw.col("frequency_holdout")).alias(
+                    "monetary_value_holdout"
+                )
+            )
+            .drop("revenue_holdout")
         )
     if calibration.empty:
         raise ValidationError(f"no order on or before calibration_end {cal_end.date()}")

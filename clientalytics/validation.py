@@ -257,6 +257,16 @@ def _check_rows(frame: pd.DataFrame, schema: TableSchema, bag: _Collector) -> No
             f"{rule.earlier} {word} {rule.later}",
             a.astype(str) + " / " + b.astype(str),
         )
+    for cap in schema.at_most_rules:
+        if cap.column not in frame or cap.bound not in frame:
+            continue
+        a, b = frame[cap.column], frame[cap.bound]
+        bag.add(
+            (a > b).fillna(False).to_numpy(dtype=bool),
+            cap.column,
+            f"{cap.column} above {cap.bound}",
+            a.astype(str) + " / " + b.astype(str),
+        )
     for need in schema.required_when:
         if need.status_column not in frame or need.column not in frame:
             continue

@@ -9,7 +9,12 @@ import pytest
 
 from clientalytics.cli import main
 from clientalytics.datasets import generate_company
-from clientalytics.report.build import SECTION_MODULES, build_report
+from clientalytics.report.build import (
+    OPTIONAL_SECTION_MODULES,
+    SECTION_MODULES,
+    build_report,
+    default_builders,
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,8 @@ def test_report_on_a_folder_writes_every_section(company_folder, tmp_path, capsy
     assert "This section could not be computed" not in page
     captured = capsys.readouterr()
     assert "clients: 60; transactions:" in captured.out
-    assert f"[{len(SECTION_MODULES)}/{len(SECTION_MODULES)}]" in captured.err
+    shown = len(SECTION_MODULES) + len(OPTIONAL_SECTION_MODULES)  # the company has invoices
+    assert f"[{shown}/{shown}]" in captured.err
 
 
 def test_bad_rows_are_reported_not_fatal_unless_strict(company_folder, tmp_path, capsys):
@@ -40,9 +46,12 @@ def test_bad_rows_are_reported_not_fatal_unless_strict(company_folder, tmp_path,
     tx.loc[0, "revenue"] = "n/a"
     tx.loc[1, "client_id"] = "GHOST"
     tx.to_csv(folder / "transactions.csv", index=False)
+    # the invoices billing the two bad orders refer to rejected orders: rejected too
+    invoices = pd.read_csv(folder / "invoices.csv", dtype=str)
+    billing = int(invoices["transaction_id"].isin(tx["transaction_id"].iloc[:2]).sum())
     output = tmp_path / "messy.html"
     assert main(["report", "--data", str(folder), "--output", str(output), "--quiet"]) == 0
-    assert "rejected rows: 2" in capsys.readouterr().out
+    assert f"rejected rows: {2 + billing}" in capsys.readouterr().out
     page = output.read_text(encoding="utf-8")
     assert "unknown client_id (not in clients)" in page and "not a number" in page
     assert main(["report", "--data", str(folder), "--output", str(output), "--strict"]) == 2
@@ -60,12 +69,14 @@ def test_unusable_input_exits_2_with_a_message(tmp_path, capsys):
 
 @pytest.mark.parametrize(("n_clients", "years", "seed"), [(3, 1, 2), (20, 1, 3)])
 def test_tiny_companies_still_get_a_whole_report(n_clients, years, seed):
-    page, sections = build_report(generate_company(n_clients=n_clients, years=years, seed=seed))
+    base = generate_company(n_clients=n_clients, years=years, seed=seed)
+    page, sections = build_report(base)
     keys = [s.key for s in sections]
     assert keys.index("data-quality") < keys.index("clv")
-    # the executive summary comes first, before the sections of SECTION_MODULES
+    # the executive summary comes first, before the sections of SECTION_MODULES (and
+    # the optional ones the company's data calls for)
     assert keys[0] == "executive"
-    assert len(sections) == len(SECTION_MODULES) + 1 == page.count("<section ")
+    assert len(sections) == len(default_builders(base)) + 1 == page.count("<section ")
     assert "nan" not in " ".join(line for s in sections for line in s.summary).lower()
 
 

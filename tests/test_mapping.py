@@ -57,3 +57,17 @@ def test_no_table_or_two_tables_equally_are_errors() -> None:
         match_table(["Город", "Температура"], where="w.csv")
     with pytest.raises(ValidationError, match=r"\['clients', 'managers'\] equally"):
         match_table(["Контрагент", "Сотрудник"], where="p.csv")
+
+
+def test_invoice_exports_match_the_invoices_table_and_order_exports_do_not() -> None:
+    russian = ["Номер счета", "Контрагент", "Дата счета", "Срок оплаты", "Сумма", "Оплачено"]
+    found = match_table(russian)
+    assert found.table == "invoices"
+    assert found.columns["Оплачено"] == "paid_amount"
+    english = ["Invoice number", "Customer", "Invoice date", "Due date", "Amount", "Paid"]
+    assert match_table(english).table == "invoices"
+    # Without a due date a file of documents stays a file of orders.
+    assert match_table(["Номер", "Контрагент", "Дата", "Сумма"]).table == "transactions"
+    assert match_table(["InvoiceNo", "InvoiceDate", "CustomerID", "Amount"]).table == (
+        "transactions"
+    )

@@ -21,6 +21,8 @@ PUBLIC_NAMES = [
     "calibration_holdout_split",
     "summarize",
     "engine_scores",
+    "BusinessCalendar",
+    "client_states",
     # errors and warnings
     "ClientalyticsError",
     "ClientalyticsWarning",
@@ -35,6 +37,7 @@ PUBLIC_NAMES = [
     "Contract",
     "DimensionScore",
     "FreightRequirements",
+    "Invoice",
     "Manager",
     "MarketingSpend",
     "SurveyResponse",
@@ -75,6 +78,7 @@ PUBLIC_NAMES = [
     "parameter_draws",
     "customer_value_draws",
     "residual_lifetime_value",
+    "select_transaction_model",
     "from_lifetimes",
     "to_lifetimes",
     # contracts
@@ -95,6 +99,7 @@ PUBLIC_NAMES = [
     "churn_features",
     "churn_risk_list",
     "evaluate_churn",
+    "win_back_list",
     # marketing
     "client_investment_return",
     "client_profitability",
@@ -105,13 +110,19 @@ PUBLIC_NAMES = [
     "marketing_ros",
     "net_marketing_contribution",
     "optimal_plan",
+    # receivables
+    "receivables_aging",
+    "payment_discipline",
+    "days_sales_outstanding",
     # managers and engagement
     "manager_scorecard",
     "redistribute_portfolio",
+    "rank_managers",
     "contact_frequency_bands",
     "expectation_gaps",
     "lifecycle_stages",
     "net_promoter_score",
+    "referrals_by_nps",
     "relationship_seekers",
     "renewal_pipeline",
     "request_kpis",

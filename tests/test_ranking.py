@@ -182,3 +182,33 @@ def test_ranking_is_a_permutation(rows, share):
         assert golden.sum() - golden.iloc[-1] < share * total
     shuffled = rank_golden_clients(tx.iloc[::-1], observation_end=END, value_share=share).table
     pd.testing.assert_frame_equal(shuffled, t)
+
+
+def test_the_report_ranks_with_the_chosen_purchase_model(monkeypatch):
+    """The golden ranking's CLV and outlook come from the report's one chosen model."""
+    from clientalytics.datasets import load_sample
+    from clientalytics.report.inputs import report_inputs
+    from clientalytics.report.sections import segmentation
+
+    base = load_sample()
+    inputs = report_inputs(base)
+    seen = {}
+
+    def spy(transactions, **kwargs):
+        seen.update(kwargs)
+        return rank_golden_clients(transactions, **kwargs)
+
+    monkeypatch.setattr(segmentation, "rank_golden_clients", spy)
+    segmentation.build_section(base, inputs)
+    valuation = inputs.valuation
+    assert valuation is not None and valuation.selection is not None
+    assert valuation.model_name == valuation.selection.chosen
+    summary = inputs.summary.copy()
+    summary.index = summary.index.astype(str)
+    expected = valuation.purchase_model.probability_alive(summary)
+    outlook = seen["outlook"].copy()
+    outlook.index = outlook.index.astype(str)
+    np.testing.assert_allclose(outlook.reindex(expected.index), expected.to_numpy())
+    # the BG/NBD artefact does not reach the ranking: one-time buyers silent a year are not sure
+    once = summary[(summary["frequency"] == 0) & (summary["T"] > 365)].index
+    assert len(once) and (outlook.reindex(once) < 0.9).all()

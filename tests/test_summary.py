@@ -118,8 +118,18 @@ def test_calibration_holdout_equals_lifetimes(cdnow):
     ref = ref.loc[ours.index]
     for col in ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]:
         np.testing.assert_array_equal(ours[col].to_numpy(dtype=float), ref[col].to_numpy())
-    np.testing.assert_allclose(ours["monetary_value_holdout"], ref["monetary_value_holdout"])
     assert ours["duration_holdout"].iloc[0] == 39.0
+    # Holdout spend is per purchase period, the unit of the calibration monetary_value;
+    # lifetimes averages holdout orders instead, so the two differ where a client
+    # orders twice in one week.
+    hold = cdnow[(cdnow["date"] > "1997-09-30") & (cdnow["date"] <= "1998-06-30")]
+    weekly = hold.groupby(["customer_id", hold["date"].dt.to_period("W")])["dollar_value"].sum()
+    per_period = weekly.groupby(level=0).mean()
+    per_period.index = per_period.index.astype(str)
+    expected = per_period.reindex(ours.index).fillna(0.0)
+    np.testing.assert_allclose(ours["monetary_value_holdout"], expected.to_numpy(), rtol=1e-12)
+    two_orders = weekly.groupby(level=0).size() < hold.groupby("customer_id").size()
+    assert two_orders.sum() > 0  # the case where per-order and per-period means differ
 
 
 @pytest.mark.parametrize(
@@ -382,3 +392,21 @@ def test_time_zone_aware_dates_run_the_engine_plan():
         time_unit="D",
     )
     assert encoded is None
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+def test_time_zone_aware_dates_are_refused_not_converted(engine):
+    """An order at 01:00 Moscow time is the previous day in UTC: the clock is the caller's call."""
+    dates = pd.to_datetime(["2024-01-01 01:00", "2024-02-01 12:00", "2024-01-15 09:00"])
+    frame = pd.DataFrame(
+        {
+            "client_id": ["a", "a", "b"],
+            "date": dates.tz_localize("Europe/Moscow"),
+            "revenue": [1.0, 2.0, 3.0],
+        }
+    )
+    native = {"pandas": frame, "polars": pl.from_pandas(frame)}[engine]
+    with pytest.raises(ValidationError, match=r"'date' is time-zone aware .*tz_localize\(None\)"):
+        summarize(native, cost_col=None, observation_end="2024-03-01")
+    local = frame.assign(date=frame["date"].dt.tz_localize(None))
+    assert summarize(local, cost_col=None, observation_end="2024-03-01").loc["a", "frequency"] == 1

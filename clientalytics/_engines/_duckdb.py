@@ -130,14 +130,15 @@ def holdout(
     time_unit: TimeUnit,
     after: pd.Timestamp,
 ) -> Any:
-    """Relation of purchase periods and mean order revenue per client after ``after``."""
+    """Relation of purchase periods and mean revenue per purchase period after ``after``."""
     client, date, revenue = _quote(client_col), _quote(date_col), _quote(revenue_col)
     sql = f"""
     SELECT CAST(client_id AS VARCHAR) AS client_id, frequency_holdout, monetary_value_holdout
     FROM (
         SELECT {client} AS client_id,
                count(DISTINCT {_period(date, time_unit)}) AS frequency_holdout,
-               avg(CAST({revenue} AS DOUBLE)) AS monetary_value_holdout
+               sum(CAST({revenue} AS DOUBLE))
+                   / count(DISTINCT {_period(date, time_unit)}) AS monetary_value_holdout
         FROM input_rows
         WHERE {date} > {_literal(after)} AND {revenue} >= 0
         GROUP BY {client}

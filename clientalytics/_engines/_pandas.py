@@ -200,7 +200,7 @@ def per_client(enc: Encoded, rows: np.ndarray | slice) -> pd.DataFrame:
 
 
 def holdout(enc: Encoded, rows: np.ndarray) -> pd.DataFrame:
-    """Purchase periods and mean order revenue per client over the selected rows."""
+    """Purchase periods and mean revenue per purchase period per client over the selected rows."""
     n_clients = len(enc.clients)
     rows = rows & (enc.revenue >= 0)
     codes = enc.codes[rows]
@@ -212,6 +212,6 @@ def holdout(enc: Encoded, rows: np.ndarray) -> pd.DataFrame:
         {
             "client_id": enc.clients[ordered],
             "frequency_holdout": n_periods[ordered],
-            "monetary_value_holdout": revenue[ordered] / n_orders[ordered],
+            "monetary_value_holdout": revenue[ordered] / n_periods[ordered],
         }
     )

@@ -123,14 +123,17 @@ def holdout(
     time_unit: TimeUnit,
     after: pd.Timestamp,
 ) -> pl.LazyFrame:
-    """LazyFrame of purchase periods and mean order revenue per client after ``after``."""
+    """LazyFrame of purchase periods and mean revenue per purchase period after ``after``."""
     return (
         _rows(frame, date_col, None, after)
         .filter(pl.col(revenue_col) >= 0)
         .group_by(pl.col(client_col).alias("client_id"))
         .agg(
             _period(pl.col(date_col), time_unit).n_unique().alias("frequency_holdout"),
-            pl.col(revenue_col).cast(pl.Float64).mean().alias("monetary_value_holdout"),
+            (
+                pl.col(revenue_col).cast(pl.Float64).sum()
+                / _period(pl.col(date_col), time_unit).n_unique()
+            ).alias("monetary_value_holdout"),
         )
         .with_columns(pl.col("client_id").cast(pl.String))
     )

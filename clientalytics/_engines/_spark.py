@@ -131,7 +131,7 @@ def holdout(
     time_unit: TimeUnit,
     after: pd.Timestamp,
 ) -> Any:
-    """Spark DataFrame of purchase periods and mean order revenue per client after ``after``."""
+    """Spark DataFrame of purchase periods and mean revenue per purchase period after ``after``."""
     F = _functions()
     date = F.col(date_col)
     rows = frame.filter((date > _cut(after)) & (F.col(revenue_col) >= 0))
@@ -139,7 +139,9 @@ def holdout(
         rows.groupBy(F.col(client_col).alias("client_id"))
         .agg(
             F.countDistinct(_period(date, time_unit)).alias("frequency_holdout"),
-            F.avg(F.col(revenue_col).cast("double")).alias("monetary_value_holdout"),
+            (
+                F.sum(F.col(revenue_col).cast("double")) / F.countDistinct(_period(date, time_unit))
+            ).alias("monetary_value_holdout"),
         )
         .withColumn("client_id", F.col("client_id").cast("string"))
     )

@@ -8,7 +8,8 @@
   P(alive) it must beat;
 - :mod:`~clientalytics.churn.evaluation`: ROC/PR AUC, Brier score, lift, gains,
   calibration, temporal split and permutation importance;
-- :mod:`~clientalytics.churn.risk`: the ranked churn-risk list with reasons.
+- :mod:`~clientalytics.churn.risk`: the ranked churn-risk list of the retainable
+  clients, with reasons, and the win-back list of the clients silent longer.
 """
 
 from clientalytics.churn.baselines import RecencyBaseline, btyd_churn_probability
@@ -25,7 +26,7 @@ from clientalytics.churn.evaluation import (
 )
 from clientalytics.churn.features import churn_dataset, churn_features, churn_labels
 from clientalytics.churn.model import ChurnModel
-from clientalytics.churn.risk import churn_risk_list
+from clientalytics.churn.risk import churn_risk_list, retainable_mask, win_back_list
 
 __all__ = [
     "GAINS_COLUMNS",
@@ -41,7 +42,9 @@ __all__ = [
     "churn_risk_list",
     "evaluate_churn",
     "gains_table",
+    "retainable_mask",
     "temporal_cutoffs",
     "temporal_split",
     "top_share_capture",
+    "win_back_list",
 ]

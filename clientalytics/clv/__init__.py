@@ -107,3 +107,24 @@ __all__ += [
     "parameter_draws",
     "residual_lifetime_value",
 ]
+
+# choosing the purchase model on holdout evidence
+from clientalytics.clv.selection import (  # noqa: E402
+    DEFAULT_MODEL,
+    ModelSelection,
+    candidate_models,
+    choose_model,
+    inactive_alive_share,
+    one_time_buyer_alive,
+    select_transaction_model,
+)
+
+__all__ += [
+    "DEFAULT_MODEL",
+    "ModelSelection",
+    "candidate_models",
+    "choose_model",
+    "inactive_alive_share",
+    "one_time_buyer_alive",
+    "select_transaction_model",
+]

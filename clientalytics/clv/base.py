@@ -348,6 +348,7 @@ class TransactionModel(ParameterUncertaintyMixin, BaseEstimator):
         Notes
         -----
         Fitted attributes: ``params_``, ``log_likelihood_``, ``aic_``, ``bic_``,
+        ``n_params_`` (parameters estimated, the count behind AIC and BIC),
         ``n_clients_``, ``n_distinct_histories_``, ``T_max_`` and ``time_unit_``
         (``None`` when ``time_unit`` was not given).
         """
@@ -396,6 +397,7 @@ class TransactionModel(ParameterUncertaintyMixin, BaseEstimator):
         self.T_max_ = float(T.max())
         self.time_unit_ = unit
         k = len(self.param_names)
+        self.n_params_ = k
         self.aic_ = 2 * k - 2 * self.log_likelihood_
         self.bic_ = k * np.log(fit_data.total) - 2 * self.log_likelihood_
         return self

@@ -399,6 +399,7 @@ class _ErlangBetaGeoModel(TransactionModel):
         profile.index.name = "k"
         self.k_profile_ = profile
         n_params = len(self.param_names) + (1 if self.k is None else 0)
+        self.n_params_ = n_params
         self.aic_ = 2 * n_params - 2 * self.log_likelihood_
         self.bic_ = n_params * np.log(self.n_clients_) - 2 * self.log_likelihood_
         return self

@@ -120,7 +120,7 @@ def holdout_metrics(holdout: HoldoutPrediction) -> dict[str, float]:
     else:
         aggregate = 0.0 if predicted_total == 0 else float(np.sign(predicted_total))
     return {
-        "n_params": float(len(model.param_names)),
+        "n_params": float(getattr(model, "n_params_", len(model.param_names))),
         "log_likelihood": model.log_likelihood_,
         "aic": model.aic_,
         "bic": model.bic_,

@@ -1,10 +1,11 @@
 """Clients and managers tables of the synthetic company.
 
 Turns the latent client parameters and the simulated purchase history into the
-master data a CRM would hold: names, region, industry, account manager,
-acquisition channel (with referrals from satisfied clients), the five typology
-attributes, and the relation to the firm as a CRM rule would record it at the
-observation end.
+master data a CRM would hold: Russian names by legal form (ООО, АО, ПАО,
+ИП, state bodies, private persons) with a valid taxpayer number (INN), region,
+industry, account manager, acquisition channel (with referrals from satisfied
+clients), the five typology attributes, and the relation to the firm as a CRM
+rule would record it at the observation end.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clientalytics.datasets import _lanes as L
 from clientalytics.datasets import _vocab as V
 from clientalytics.datasets._core import CompanyCore, as_datetime, to_str_series
 from clientalytics.datasets.transactions import PurchaseHistory
@@ -75,22 +77,112 @@ def relation_to_firm(core: CompanyCore, history: PurchaseHistory) -> np.ndarray:
     )
 
 
-def _names(core: CompanyCore, rng: np.random.Generator) -> list[str]:
-    first = rng.integers(0, len(V.NAME_FIRST), size=core.n_clients)
-    second = rng.integers(0, len(V.NAME_SECOND), size=core.n_clients)
-    form = rng.integers(0, len(V.NAME_FORMS), size=core.n_clients)
-    person = rng.integers(0, len(V.MANAGER_LAST), size=core.n_clients)
-    names = []
-    for i in range(core.n_clients):
-        status = V.LEGAL_STATUSES[core.legal_status[i]]
-        if status == "individual":
-            names.append(f"IE {V.MANAGER_LAST[person[i]]} {V.NAME_FIRST[first[i]][0]}.")
-        elif status == "government":
-            names.append(f"SUE {V.NAME_FIRST[first[i]]}{V.NAME_SECOND[second[i]].lower()}")
+def female_surname(surname: str) -> str:
+    """Female form of a Russian surname given in the male form (Смирнов -> Смирнова)."""
+    if surname.endswith("ский"):
+        return surname[:-2] + "ая"
+    return surname + "а"
+
+
+def person_names(
+    n: int, rng: np.random.Generator, *, patronymic: bool
+) -> tuple[list[str], list[str], list[str], np.ndarray]:
+    """Draw ``n`` Russian people: first names, surnames and patronymics of one gender each.
+
+    Returns first names, surnames and patronymics (empty strings when
+    ``patronymic`` is false) in the person's gender, and whether each is female.
+    """
+    female = rng.random(n) < 0.5
+    first_m = rng.integers(0, len(V.MALE_NAMES), size=n)
+    first_f = rng.integers(0, len(V.FEMALE_NAMES), size=n)
+    last = rng.integers(0, len(V.SURNAMES), size=n)
+    father = rng.integers(0, len(V.PATRONYMICS), size=n)
+    firsts, lasts, middles = [], [], []
+    for i in range(n):
+        if female[i]:
+            firsts.append(V.FEMALE_NAMES[first_f[i]])
+            lasts.append(female_surname(V.SURNAMES[last[i]]))
         else:
-            stem = f"{V.NAME_FIRST[first[i]]}{V.NAME_SECOND[second[i]].lower()}"
-            names.append(f"{stem} {V.NAME_FORMS[form[i]]}")
+            firsts.append(V.MALE_NAMES[first_m[i]])
+            lasts.append(V.SURNAMES[last[i]])
+        middles.append(V.PATRONYMICS[father[i]][int(female[i])] if patronymic else "")
+    return firsts, lasts, middles, female
+
+
+def _names(core: CompanyCore, rng: np.random.Generator) -> list[str]:
+    """Client names by legal form: ООО «Северметалл», ИП Смирнов Олег Петрович, МУП ..."""
+    n = core.n_clients
+    first = rng.integers(0, len(V.NAME_FIRST), size=n)
+    second = rng.integers(0, len(V.NAME_SECOND), size=n)
+    template = rng.integers(0, 6, size=n)
+    number = rng.integers(1, 40, size=n)
+    firsts, lasts, middles, _ = person_names(n, rng, patronymic=True)
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i in range(n):
+        form = V.LEGAL_FORMS[core.legal_form[i]][0]
+        city = L.CITY_NAMES[core.origin[i]]
+        if form == "ИП":
+            name = f"ИП {lasts[i]} {firsts[i]} {middles[i]}"
+        elif form == "физлицо":
+            name = f"{lasts[i]} {firsts[i]} {middles[i]}"
+        elif form in V.STATE_NAMES:
+            options = V.STATE_NAMES[form]
+            name = options[template[i] % len(options)].format(city=city, k=number[i])
+        else:
+            name = f"{form} «{V.NAME_FIRST[first[i]]}{V.NAME_SECOND[second[i]]}»"
+        # The same name twice gets a number, as registered firms do (ООО «Вектор-2»).
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        if count > 1:
+            name = name[:-1] + f"-{count}»" if name.endswith("»") else f"{name} ({count})"
+        names.append(name)
     return names
+
+
+_INN10_WEIGHTS = np.array([2, 4, 10, 3, 5, 9, 4, 6, 8])
+_INN11_WEIGHTS = np.array([7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
+_INN12_WEIGHTS = np.array([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
+
+
+def _check_digit(digits: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    return (digits[:, : len(weights)] @ weights) % 11 % 10
+
+
+def inn_numbers(core: CompanyCore, rng: np.random.Generator) -> list[str]:
+    """Return unique taxpayer numbers (INN) with valid check digits.
+
+    Organisations get 10 digits, individual entrepreneurs and private persons 12:
+    the region code of the client's city, a tax office number and a serial number,
+    then the check digit(s) of the Federal Tax Service algorithm. Serial numbers
+    come from a bijection of the client number, so no two clients share one.
+    """
+    n = core.n_clients
+    region = np.array([int(L.CITY_INN_REGION[c]) for c in core.origin])
+    person = np.isin(
+        core.legal_form,
+        [i for i, (form, _, _) in enumerate(V.LEGAL_FORMS) if form in ("ИП", "физлицо")],
+    )
+    # Office (2 digits) and serial: an affine bijection of the client number.
+    offset = int(rng.integers(0, 10**7))
+    body = (np.arange(n, dtype=np.int64) * 7_654_321 + offset) % 10**8
+    out: list[str] = []
+    digits10 = np.zeros((n, 10), dtype=np.int64)
+    digits12 = np.zeros((n, 12), dtype=np.int64)
+    for pos in range(2):
+        digits10[:, pos] = region // 10 ** (1 - pos) % 10
+        digits12[:, pos] = digits10[:, pos]
+    for pos in range(7):  # organisations: office (2) + serial (5) from the last 7 digits
+        digits10[:, 2 + pos] = body // 10 ** (6 - pos) % 10
+    for pos in range(8):  # persons: office (2) + serial (6)
+        digits12[:, 2 + pos] = body // 10 ** (7 - pos) % 10
+    digits10[:, 9] = _check_digit(digits10, _INN10_WEIGHTS)
+    digits12[:, 10] = _check_digit(digits12, _INN11_WEIGHTS)
+    digits12[:, 11] = _check_digit(digits12, _INN12_WEIGHTS)
+    for i in range(n):
+        row = digits12[i] if person[i] else digits10[i]
+        out.append("".join(str(d) for d in row))
+    return out
 
 
 def clients_table(
@@ -117,6 +209,7 @@ def clients_table(
     price = rng.choice(len(V.PRICE_REACTIONS), size=n, p=V.PRICE_WEIGHTS)
     novelty = rng.choice(len(V.NOVELTY_ATTITUDES), size=n, p=V.NOVELTY_WEIGHTS)
     names = _names(core, rng)
+    tax_ids = inn_numbers(core, rng)
     ids = np.array(core.client_ids, dtype=object)
     referred = np.where(referrer >= 0, ids[np.maximum(referrer, 0)], None)
     return pd.DataFrame(
@@ -135,6 +228,7 @@ def clients_table(
             "relation_to_firm": to_str_series(relation_to_firm(core, history)),
             "relationship_programme": core.programme.astype(bool),
             "referred_by": to_str_series(referred),
+            "tax_id": to_str_series(tax_ids),
         }
     )
 
@@ -143,9 +237,8 @@ def managers_table(core: CompanyCore, rng: np.random.Generator) -> pd.DataFrame:
     """Build the ``managers`` table (columns of :data:`clientalytics.schema.MANAGERS`)."""
     m = core.managers
     n = len(m.ids)
-    first = rng.integers(0, len(V.MANAGER_FIRST), size=n)
-    last = rng.integers(0, len(V.MANAGER_LAST), size=n)
-    names = [f"{V.MANAGER_FIRST[a]} {V.MANAGER_LAST[b]}" for a, b in zip(first, last, strict=True)]
+    firsts, lasts, _, _ = person_names(n, rng, patronymic=False)
+    names = [f"{a} {b}" for a, b in zip(firsts, lasts, strict=True)]
     return pd.DataFrame(
         {
             "manager_id": to_str_series(m.ids),

@@ -1,10 +1,12 @@
 """Contract registry of the synthetic company.
 
-A client that keeps ordering after its first shipments signs a one-year framework
-contract; while the client still orders near the expiry date the contract is
+A contract client (about half of the buyers; state bodies nearly always, private
+persons almost never) signs a one-year framework contract within 45 days of its
+first shipment; while the client still orders near the expiry date the contract is
 renewed by a new contract whose ``renewal_of`` names the old one. Contracts of
 clients who stopped ordering expire (or, for some, are terminated early).
-Non-standard terms need legal approval and take longer to sign. Some prospects
+Non-standard terms need legal approval and take longer to sign. The expected
+annual value (RUB, net of VAT) covers transport and a year of storage. Some prospects
 were sent a contract they rejected. Statuses are those at the observation end.
 """
 
@@ -15,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clientalytics.datasets import _vocab as V
 from clientalytics.datasets._core import VALUE_P, CompanyCore, as_datetime, to_str_series
 from clientalytics.datasets.transactions import CONTRACT_DAYS, PurchaseHistory, contract_ids
 
@@ -87,7 +90,9 @@ def contracts_table(
     all_status = np.concatenate([status, p_status])
     approved = pd.array(np.where(all_ns, all_status != "rejected", False), dtype="boolean")
     approved[~all_ns] = pd.NA
-    yearly = 365.0 * core.purchase_rate * VALUE_P / core.value_rate
+    # Expected yearly revenue: transport orders plus twelve months of storage.
+    storage = np.where(core.storage, 12.0 * core.pallets * V.PALLET_MONTH * core.tariff, 0.0)
+    yearly = 365.0 * core.purchase_rate * VALUE_P / core.value_rate + storage
     ids = contract_ids(
         all_client, np.concatenate([term, np.zeros(len(pros), np.int64)]), core.n_clients
     )
@@ -107,7 +112,7 @@ def contracts_table(
             "signed_date": as_datetime(core.start, np.concatenate([signed, nan])),
             "start_date": as_datetime(core.start, np.concatenate([begins, nan])),
             "expiry_date": as_datetime(core.start, np.concatenate([expires, nan])),
-            "annual_value": np.maximum(np.round(yearly[all_client], -2), 500.0),
+            "annual_value": np.maximum(np.round(yearly[all_client], -3), 50_000.0),
             "renewal_of": to_str_series(
                 pa.concat_arrays([renewal_of, pa.nulls(len(pros), pa.string())])
             ),

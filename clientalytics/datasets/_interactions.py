@@ -5,14 +5,39 @@ last order, as win-back attempts), more often for valuable and for demanding
 clients. Unsatisfied clients complain more, and many clients who drop out
 complain shortly before their last order. Requests are quote requests
 (commercial, with the 19 freight intake items), service questions and
-complaints; each manager answers at its own typical speed, from minutes to days.
+complaints.
+
+Timing follows the Russian working calendar (:class:`clientalytics.calendar.BusinessCalendar`):
+contacts and requests arrive on working days between 09:00 and 18:00, except a
+small, channel-dependent share (e-mail, messenger, web forms) that arrives in the
+evening or on a day off. Each manager answers at its own typical speed, counted in
+working minutes, so a request received on Friday at 17:50 is answered on Monday
+morning.
+
+Quote conversion is built from the sales process rather than drawn from one
+rate: a newly won client asked for a few quotes that it did not take before the
+one that led to its first order (more of them for cold channels, fewer for
+referrals), prospects only ask, existing clients win a moderate share of their
+quotes (more when satisfied) and tenders are won rarely. Service questions and
+complaints are not quotes: they are closed as resolved (``stage``) and carry no
+quote, lead source or loss reason.
+
+The module constants are inputs. Analyses of the generated data that report win
+rates by lead source (:data:`QUOTES_BEFORE_WIN`, :data:`EXISTING_WIN`,
+:data:`TENDER_WIN`), the share of churners who complained first
+(:data:`CHURN_COMPLAINT_SHARE`), loss reasons, off-hours shares or contact
+frequency (:data:`TOUCH_RATE`; contacts stop 60 days after the last order, so
+retained clients have more contacts by construction) read these settings back.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from clientalytics.calendar import BusinessCalendar
 from clientalytics.datasets import _vocab as V
 from clientalytics.datasets._core import (
     VALUE_P,
@@ -24,13 +49,231 @@ from clientalytics.datasets._core import (
 )
 from clientalytics.datasets.transactions import PurchaseHistory
 
-#: Baseline contacts per active day for a client of median value.
-TOUCH_RATE = 0.035
-#: Extra commercial (quote) and service requests per active day.
-QUOTE_RATE = 0.012
+#: Contacts per active day for a client of median value (about 2-3 logged contacts a month).
+TOUCH_RATE = 0.08
+#: Probability that a contact is a complaint, for a client of average satisfaction.
+COMPLAINT_SHARE = 0.013
+#: Share of churning clients who complain 5-60 days before their last order.
+CHURN_COMPLAINT_SHARE = 0.5
+#: Quote requests per active day of an existing client (new lanes, extra volumes).
+QUOTE_RATE = 0.005
+#: Service questions per active day of a buyer.
 SERVICE_RATE = 0.006
+#: Share of complaint contacts that are also logged as complaint requests.
+COMPLAINT_REQUEST_SHARE = 0.6
+#: Clients whose first order falls in the first this many days are the existing
+#: base: their first order has no quote request in the window.
+EXISTING_BASE_DAYS = 30
+
+#: Working day: 09:00-18:00 (minutes after midnight) and its length in minutes.
+WORK_START = 9 * 60
+WORK_MINUTES = 9 * 60
+
+#: Share of contacts / requests per channel that arrive in the evening or on a day off.
+OFF_HOURS_SHARE: dict[str, float] = {
+    "phone": 0.04,
+    "email": 0.15,
+    "messenger": 0.25,
+    "meeting": 0.0,
+    "web": 0.35,
+    "event": 0.05,
+}
+#: Channels requests arrive through (quotes mostly by e-mail and web form).
+REQUEST_CHANNEL_WEIGHTS: dict[str, float] = {
+    "phone": 0.27,
+    "email": 0.42,
+    "messenger": 0.12,
+    "meeting": 0.03,
+    "web": 0.16,
+    "event": 0.0,
+}
+
+#: Mean number of quotes a newly won client asked for and did not take before the
+#: quote that led to its first order, by acquisition channel (win share of these
+#: first-time quotes is about 1 / (1 + mean)).
+QUOTES_BEFORE_WIN: dict[str, float] = {
+    "cold_calls": 4.0,
+    "search_ads": 2.8,
+    "industry_portal": 3.2,
+    "exhibitions": 2.0,
+    "website": 2.5,
+    "referral": 1.0,
+}
+#: Extra quotes before the first win when the client buys by tender.
+TENDER_EXTRA_QUOTES = 2.0
+#: Mean number of quotes a prospect asks for (at least one, none ever won).
+PROSPECT_QUOTES = 2.5
+#: Win probability of a quote from an existing client of average satisfaction, and
+#: of a tender; how much one standard deviation of satisfaction moves the log-odds.
+EXISTING_WIN = 0.36
+TENDER_WIN = 0.14
+SATISFACTION_LOG_ODDS = 0.4
+#: Share of key-account (top-fifth by value) quote requests that are tenders;
+#: government clients always buy by tender.
+KEY_ACCOUNT_TENDER_SHARE = 0.3
+#: Share of quotes not won that the firm declines itself (the rest the client turns down),
+#: and the extra share declined when an armed escort is required.
+DECLINE_SHARE = 0.15
+ESCORT_DECLINE_SHARE = 0.5
+#: Loss reasons: when the client turns the quote down, and when the firm declines.
+LOST_REASONS: tuple[str, ...] = ("price", "chose competitor", "deadline")
+LOST_REASON_WEIGHTS = np.array([0.5, 0.32, 0.18])
+TENDER_LOST_REASON_WEIGHTS = np.array([0.7, 0.3, 0.0])
+DECLINED_REASONS: tuple[str, ...] = ("no vehicle", "deadline")
+DECLINED_REASON_WEIGHTS = np.array([0.65, 0.35])
+#: Lead source of quotes from existing clients and of tenders.
+SOURCE_EXISTING = "existing client"
+SOURCE_TENDER = "tender platform"
+
+#: Cargo value per truck as a multiple of the freight price of one order, by industry.
+CARGO_VALUE_MULTIPLE: dict[str, float] = {
+    "retail": 75.0,
+    "FMCG": 55.0,
+    "construction": 30.0,
+    "manufacturing": 150.0,
+    "pharma": 300.0,
+    "automotive": 110.0,
+    "e-commerce": 45.0,
+    "agriculture": 20.0,
+    "chemicals": 90.0,
+}
+#: Cargo counts as high-value (escort, insurance, doubled penalty) above this multiple.
+HIGH_VALUE_MULTIPLE = 190.0
 
 
+def mean_order_value(core: CompanyCore) -> np.ndarray:
+    """Return the expected revenue of one order of each client (the price scale).
+
+    Orders are drawn as ``Gamma(VALUE_P) / value_rate`` in
+    :func:`clientalytics.datasets.transactions.simulate_purchases`, so the mean
+    order of a client is ``VALUE_P / value_rate``; quotes and marketing budgets
+    are expressed in multiples of it and follow the price scale of the core.
+    """
+    return np.asarray(VALUE_P / core.value_rate, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- calendar
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working days of the window as day indices after ``core.start``.
+
+    Attributes
+    ----------
+    working : numpy.ndarray of bool
+        Whether each day (index after the start) is a working day.
+    days : numpy.ndarray of int64
+        Indices of the working days, ascending.
+    before : numpy.ndarray of int64
+        Number of working days strictly before each day (one longer than ``working``).
+    """
+
+    working: np.ndarray
+    days: np.ndarray
+    before: np.ndarray
+
+    @classmethod
+    def of(cls, core: CompanyCore, *, extra_days: int = 120) -> WorkCalendar:
+        """Russian working days from ``core.start`` to ``extra_days`` after the end."""
+        return cls.from_start(core.start, core.horizon + extra_days)
+
+    @classmethod
+    def from_start(cls, start: pd.Timestamp, n_days: int) -> WorkCalendar:
+        """Russian working days of the ``n_days`` days from ``start``."""
+        dates = pd.date_range(start, periods=n_days, freq="D")
+        working = BusinessCalendar().is_working_day(dates)
+        before = np.concatenate([[0], np.cumsum(working)]).astype(np.int64)
+        return cls(working, np.flatnonzero(working).astype(np.int64), before)
+
+    def _day(self, t: np.ndarray) -> np.ndarray:
+        return np.clip(np.floor(t).astype(np.int64), 0, len(self.working) - 1)
+
+    def on_or_before(self, t: np.ndarray) -> np.ndarray:
+        """Day index of the last working day at or before each time (the first one if none)."""
+        k = self.before[self._day(t) + 1] - 1
+        return self.days[np.maximum(k, 0)]
+
+    def on_or_after(self, t: np.ndarray) -> np.ndarray:
+        """Day index of the first working day at or after each time."""
+        k = self.before[self._day(t)]
+        return self.days[np.minimum(k, len(self.days) - 1)]
+
+    def uniform_working_day(
+        self, begin: np.ndarray, end: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Draw a working day uniformly between the days of ``begin`` and ``end`` (both in)."""
+        lo = self.before[self._day(begin)]
+        hi = self.before[self._day(end) + 1]
+        k = lo + np.floor(rng.random(len(lo)) * np.maximum(hi - lo, 1)).astype(np.int64)
+        return self.days[np.minimum(k, len(self.days) - 1)]
+
+    def to_working_minutes(self, t: np.ndarray) -> np.ndarray:
+        """Working minutes from the start to each time (days off and nights do not count)."""
+        day = self._day(t)
+        minute = (t - np.floor(t)) * 1_440.0
+        within = np.clip(minute - WORK_START, 0.0, float(WORK_MINUTES))
+        return self.before[day] * float(WORK_MINUTES) + np.where(self.working[day], within, 0.0)
+
+    def from_working_minutes(self, x: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`to_working_minutes`: the time (days) at ``x`` working minutes."""
+        k = np.minimum(np.floor(x / WORK_MINUTES).astype(np.int64), len(self.days) - 1)
+        rest = x - k * float(WORK_MINUTES)
+        return self.days[k] + (WORK_START + rest) / 1_440.0
+
+    def add_working_minutes(self, t: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+        """Return the time ``minutes`` working minutes after each ``t``.
+
+        Off-hours times count from the next opening.
+        """
+        return self.from_working_minutes(self.to_working_minutes(t) + minutes)
+
+
+def office_hour(m: int, rng: np.random.Generator) -> np.ndarray:
+    """Time of day (fraction of a day) within working hours, with a lunch dip."""
+    u = rng.random(m)
+    hours = np.where(
+        u < 0.55,
+        rng.uniform(9.0, 13.0, size=m),
+        np.where(u < 0.6, rng.uniform(13.0, 14.0, size=m), rng.uniform(14.0, 18.0, size=m)),
+    )
+    return hours / 24.0
+
+
+def place_in_calendar(
+    begin: np.ndarray,
+    end: np.ndarray,
+    off_share: np.ndarray,
+    cal: WorkCalendar,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Draw one event time between ``begin`` and ``end`` (days) per row.
+
+    With probability ``off_share`` the event falls on any calendar day of the range,
+    in the evening on a working day (18:00-22:30) or in the daytime on a day off
+    (10:00-21:00); otherwise it falls on a working day of the range in working hours.
+    """
+    m = len(begin)
+    off = rng.random(m) < off_share
+    work_day = cal.uniform_working_day(begin, end, rng)
+    first, last = np.floor(begin), np.floor(end)
+    any_day = first + np.floor(rng.random(m) * (last - first + 1.0))
+    any_working = cal.working[cal._day(any_day)]
+    evening = np.where(
+        any_working, rng.uniform(18.0, 22.5, size=m), rng.uniform(10.0, 21.0, size=m)
+    )
+    return np.where(off, any_day + evening / 24.0, work_day + office_hour(m, rng))
+
+
+def _channel_pick(weights: dict[str, float], m: int, rng: np.random.Generator) -> np.ndarray:
+    """Draw indices into ``V.TOUCH_CHANNELS`` with the named channel weights."""
+    p = np.array([weights.get(c, 0.0) for c in V.TOUCH_CHANNELS])
+    return rng.choice(len(V.TOUCH_CHANNELS), size=m, p=p / p.sum())
+
+
+def _off_share(channel: np.ndarray) -> np.ndarray:
+    return np.array([OFF_HOURS_SHARE.get(c, 0.1) for c in V.TOUCH_CHANNELS])[channel]
+
+
+# --------------------------------------------------------------------------- touchpoints
 def _active_window(core: CompanyCore, history: PurchaseHistory) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (days) of the period a client is in contact with the firm."""
     begin = core.first_contact
@@ -40,13 +283,8 @@ def _active_window(core: CompanyCore, history: PurchaseHistory) -> tuple[np.ndar
     return begin, np.maximum(end, begin)
 
 
-def _office_time(day: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Move each time to the same day between 08:30 and 19:00."""
-    return np.floor(day) + rng.uniform(8.5, 19.0, size=len(day)) / 24.0
-
-
 def _value_factor(core: CompanyCore) -> np.ndarray:
-    expected = core.purchase_rate * VALUE_P / core.value_rate
+    expected = core.purchase_rate * mean_order_value(core)
     return np.clip((expected / np.median(expected)) ** 0.35, 0.3, 4.0)
 
 
@@ -58,45 +296,56 @@ def touchpoints_table(
 ) -> pd.DataFrame:
     """Build the ``touchpoints`` table (columns of :data:`clientalytics.schema.TOUCHPOINTS`)."""
     n = core.n_clients
+    cal = WorkCalendar.of(core)
     begin, end = _active_window(core, history)
     demanding = np.isin(behaviour, ["demanding", "difficult", "conflict_prone"])
     rate = TOUCH_RATE * _value_factor(core) * np.where(demanding, 1.5, 1.0)
     rate = rate * np.where(core.programme, 1.3, 1.0)
     count = rng.poisson(rate * (end - begin))
     client = np.repeat(np.arange(n), count)
-    t = begin[client] + rng.random(len(client)) * (end - begin)[client]
-
     # A complaint shortly before the last order of many clients who drop out.
-    churned = np.flatnonzero(np.isfinite(history.death) & (rng.random(n) < 0.45))
+    churned = np.flatnonzero(np.isfinite(history.death) & (rng.random(n) < CHURN_COMPLAINT_SHARE))
     t_complaint = history.death[churned] - rng.uniform(5.0, 60.0, size=len(churned))
     t_complaint = np.maximum(t_complaint, core.first_purchase[churned])
     client = np.concatenate([client, churned])
-    t = _office_time(np.concatenate([t, t_complaint]), rng)
-    forced = np.concatenate([np.zeros(len(t) - len(churned), bool), np.ones(len(churned), bool)])
-    keep = t < core.horizon
-    client, t, forced = client[keep], t[keep], forced[keep]
     m = len(client)
+    forced = np.concatenate([np.zeros(m - len(churned), bool), np.ones(len(churned), bool)])
 
-    complaint_p = np.clip(0.04 * np.exp(-0.8 * core.satisfaction[client]), 0.0, 0.3)
-    since_first = t - np.nan_to_num(core.first_purchase[client], nan=np.inf)
+    # Purpose first, then channel, then the time (which depends on the channel).
+    complaint_p = np.clip(COMPLAINT_SHARE * np.exp(-1.0 * core.satisfaction[client]), 0.0, 0.15)
     u = rng.random(m)
     kind = np.where(rng.random(m) < 0.55, "service", "sales")
     kind = np.where(u < 0.08, "review", kind)
     kind = np.where((u < 0.25) & core.programme[client] & (u >= 0.08), "loyalty_programme", kind)
-    kind = np.where(
-        (since_first >= 0) & (since_first < 60) & (rng.random(m) < 0.5), "onboarding", kind
-    )
+    onboarding = rng.random(m) < 0.5
     kind = np.where(history.n_orders[client] == 0, "sales", kind)
     kind = np.where((rng.random(m) < complaint_p) | forced, "complaint", kind)
 
     weights = np.broadcast_to(V.TOUCH_CHANNEL_WEIGHTS, (m, len(V.TOUCH_CHANNELS))).copy()
-    weights[kind == "review", 3] *= 8.0  # reviews are mostly meetings
-    weights[kind == "loyalty_programme", 5] *= 10.0  # programme events
+    weights[kind == "review", V.TOUCH_CHANNELS.index("meeting")] *= 8.0  # reviews are meetings
+    weights[kind == "loyalty_programme", V.TOUCH_CHANNELS.index("event")] *= 10.0
     cum = np.cumsum(weights, axis=1)
     cum /= cum[:, -1:]
     channel = np.minimum((rng.random(m)[:, None] > cum).sum(axis=1), len(V.TOUCH_CHANNELS) - 1)
     minutes = np.round(V.TOUCH_MEDIAN_MINUTES[channel] * rng.lognormal(0.0, 0.5, size=m), 1)
 
+    lo = np.concatenate([begin[client[: m - len(churned)]], t_complaint])
+    hi = np.concatenate([end[client[: m - len(churned)]], t_complaint])
+    t = place_in_calendar(lo, hi, _off_share(channel), cal, rng)
+    # Half the non-complaint contacts in the first 60 days after the first order are onboarding.
+    since_first = t - np.nan_to_num(core.first_purchase[client], nan=np.inf)
+    early = (since_first >= 0) & (since_first < 60) & onboarding & (kind != "complaint")
+    kind = np.where(early, "onboarding", kind)
+
+    keep = t < core.horizon
+    client, t, kind, channel, minutes = (
+        client[keep],
+        t[keep],
+        kind[keep],
+        channel[keep],
+        minutes[keep],
+    )
+    m = len(client)
     order = np.lexsort((client, t))
     client, t, kind, channel, minutes = (
         client[order],
@@ -105,7 +354,7 @@ def touchpoints_table(
         channel[order],
         minutes[order],
     )
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "touchpoint_id": to_str_series(padded_ids("TP", np.arange(1, m + 1), id_width(m))),
             "client_id": to_str_series(np.array(core.client_ids)[client]),
@@ -116,13 +365,21 @@ def touchpoints_table(
             "duration_minutes": minutes,
         }
     )
-    return frame
 
 
+# --------------------------------------------------------------------------- requests
 def _freight_items(
-    core: CompanyCore, client: np.ndarray, commercial: np.ndarray, rng: np.random.Generator
+    core: CompanyCore,
+    client: np.ndarray,
+    commercial: np.ndarray,
+    price: np.ndarray,
+    rng: np.random.Generator,
 ) -> dict[str, object]:
-    """Return the 19 freight intake items of each request (missing for non-commercial ones)."""
+    """Return the 19 freight intake items of each request (missing for non-commercial ones).
+
+    Money items are in the currency of the orders: cargo value as a multiple of the
+    freight price ``price`` of one order, penalties and extra-stop prices as shares of it.
+    """
     m = len(client)
     ind = core.industry[client]
     cargo = [V.CARGO[V.INDUSTRIES[i]] for i in range(len(V.INDUSTRIES))]
@@ -134,11 +391,15 @@ def _freight_items(
         ],
         dtype=object,
     )
-    value = np.array([c[4] for c in cargo])[ind] * rng.lognormal(0.0, 0.4, size=m)
+    multiple = np.array([CARGO_VALUE_MULTIPLE.get(name, 60.0) for name in V.INDUSTRIES])[ind]
+    multiple = multiple * rng.lognormal(0.0, 0.4, size=m)
+    value = price * multiple
     temperature = np.array([c[2] for c in cargo], dtype=object)[ind]
     temperature = np.where(temperature == "", np.array(None, dtype=object), temperature)
-    high_value = value > 150_000
-    penalty_base = np.round(rng.choice([0.0, 50.0, 100.0, 200.0], size=m) * (1 + high_value), 2)
+    high_value = multiple > HIGH_VALUE_MULTIPLE
+    penalty = rng.choice([0.0, 0.1, 0.2, 0.3], size=m) * (1 + high_value) * price
+    idle = rng.choice([0.0, 0.02, 0.03, 0.05], size=m) * price
+    extra_stop = rng.choice([0.0, 0.04, 0.06, 0.1], size=m) * price
 
     def text(values: np.ndarray) -> pd.Series:
         return to_str_series(np.where(commercial, values, np.array(None, dtype=object)))
@@ -158,7 +419,7 @@ def _freight_items(
     return {
         "origin_warehouse": text(warehouses),
         "cargo_description": text(np.array([c[0] for c in cargo], dtype=object)[ind]),
-        "cargo_value_per_truck": number(np.round(value, -2)),
+        "cargo_value_per_truck": number(np.round(value, -3)),
         "vehicle_type": text(np.array([c[1] for c in cargo], dtype=object)[ind]),
         "temperature_regime": text(temperature),
         "packaging": text(np.array([c[3] for c in cargo], dtype=object)[ind]),
@@ -173,13 +434,30 @@ def _freight_items(
         "weekend_loading": flag(rng.random(m) < 0.2),
         "order_lead_time_hours": number(np.round(rng.lognormal(np.log(36.0), 0.6, size=m), 1)),
         "free_waiting_hours": number(rng.choice([2.0, 4.0, 6.0, 8.0, 24.0], size=m)),
-        "late_delivery_penalty": number(penalty_base),
-        "idle_time_penalty": number(np.round(rng.choice([0.0, 20.0, 30.0, 50.0], size=m), 2)),
-        "extra_stop_cost": number(np.round(rng.choice([0.0, 40.0, 60.0, 100.0], size=m), 2)),
+        "late_delivery_penalty": number(np.round(penalty, -2)),
+        "idle_time_penalty": number(np.round(idle, -1)),
+        "extra_stop_cost": number(np.round(extra_stop, -2)),
         "tariff_change_mechanism": text(
             np.array(V.TARIFF_MECHANISMS, dtype=object)[rng.integers(0, 4, size=m)]
         ),
     }
+
+
+def _acquisition_channel(core: CompanyCore, history: PurchaseHistory) -> np.ndarray:
+    """Acquisition channel index of every client as the clients table records it.
+
+    Referral clients with no earlier satisfied client to refer them are recorded
+    under the website channel (:func:`clientalytics.datasets._clients.resolve_referrals`,
+    whose channel does not depend on its random draws).
+    """
+    from clientalytics.datasets._clients import resolve_referrals
+
+    channel, _ = resolve_referrals(core, history, np.random.default_rng(0))
+    return channel
+
+
+def _choice(weights: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
+    return rng.choice(len(weights), size=m, p=weights / weights.sum())
 
 
 def requests_table(
@@ -191,62 +469,126 @@ def requests_table(
     """Build the ``requests`` table (columns of :data:`clientalytics.schema.REQUESTS`)."""
     n = core.n_clients
     end = float(core.horizon)
+    cal = WorkCalendar.of(core)
     begin, stop = _active_window(core, history)
     buyer = history.n_orders > 0
-    # The quote request that led to the first order.
-    first = np.flatnonzero(buyer)
+    first_order = np.nan_to_num(core.first_purchase, nan=end)
+    acquisition = _acquisition_channel(core, history)
+    channel_names = np.array(V.ACQUISITION_CHANNELS)
+    gov = core.legal_status == V.LEGAL_STATUSES.index("government")
+    key_account = _value_factor(core) >= np.quantile(_value_factor(core), 0.8)
+
+    # The quote that led to the first order of every newly won client, 1-10 days before it.
+    first = np.flatnonzero(buyer & (first_order >= EXISTING_BASE_DAYS))
     t_first = np.maximum(
-        core.first_purchase[first] - rng.uniform(1.0, 10.0, size=len(first)),
-        core.first_contact[first],
+        first_order[first] - rng.uniform(1.0, 10.0, size=len(first)), core.first_contact[first]
     )
-    # Further quote requests and service questions while active; prospects ask 1-4 quotes.
-    n_quotes = np.where(buyer, rng.poisson(QUOTE_RATE * (stop - begin)), 1 + rng.poisson(0.8, n))
-    n_service = np.where(buyer, rng.poisson(SERVICE_RATE * (stop - begin)), 0)
-    q_client = np.repeat(np.arange(n), n_quotes)
-    s_client = np.repeat(np.arange(n), n_service)
-    q_t = begin[q_client] + rng.random(len(q_client)) * (stop - begin)[q_client]
-    s_t = begin[s_client] + rng.random(len(s_client)) * (stop - begin)[s_client]
-    # Most complaint contacts are also logged as complaint requests.
+    # Quotes the newly won client did not take before that one.
+    before_mean = np.array([QUOTES_BEFORE_WIN.get(c, 2.5) for c in channel_names])
+    lam = before_mean[acquisition[first]] + np.where(gov[first], TENDER_EXTRA_QUOTES, 0.0)
+    n_before = rng.poisson(lam)
+    b_client = np.repeat(first, n_before)
+    b_lo, b_hi = core.first_contact[b_client], np.repeat(t_first, n_before)
+    # Prospects ask at least once and never win.
+    prospects = np.flatnonzero(~buyer)
+    n_prospect = 1 + rng.poisson(PROSPECT_QUOTES - 1.0, size=len(prospects))
+    p_client = np.repeat(prospects, n_prospect)
+    # Existing clients: further quotes and service questions while active.
+    active_days = np.where(buyer, stop - np.minimum(first_order, stop), 0.0)
+    e_client = np.repeat(np.arange(n), rng.poisson(QUOTE_RATE * active_days))
+    s_client = np.repeat(np.arange(n), rng.poisson(SERVICE_RATE * active_days))
+    # Most complaint contacts are also logged as complaint requests, at the contact's time.
     complaints = touchpoints[touchpoints["kind"] == "complaint"]
-    complaints = complaints[rng.random(len(complaints)) < 0.6]
+    complaints = complaints[rng.random(len(complaints)) < COMPLAINT_REQUEST_SHARE]
     c_client = np.searchsorted(np.array(core.client_ids), complaints["client_id"].to_numpy())
     c_t = (complaints["timestamp"] - core.start).dt.total_seconds().to_numpy() / 86_400.0
+    c_channel = pd.Categorical(complaints["channel"], categories=V.TOUCH_CHANNELS).codes
+    c_channel = c_channel.astype(np.int64)
 
-    client = np.concatenate([first, q_client, s_client, c_client])
-    t = np.concatenate([_office_time(np.concatenate([t_first, q_t, s_t]), rng), c_t])
-    rtype = np.concatenate(
+    group = np.concatenate(
         [
-            np.full(len(first) + len(q_client), "commercial"),
-            np.full(len(s_client), "service"),
-            np.full(len(c_client), "complaint"),
+            np.full(len(first), 0),  # first won quote
+            np.full(len(b_client), 1),  # earlier quotes of a newly won client
+            np.full(len(p_client), 2),  # prospect quotes
+            np.full(len(e_client), 3),  # existing-client quotes
+            np.full(len(s_client), 4),  # service questions
+            np.full(len(c_client), 5),  # complaints
         ]
     )
-    won_first = np.concatenate([np.ones(len(first), bool), np.zeros(len(t) - len(first), bool)])
-    keep = t < end
-    client, t, rtype, won_first = client[keep], t[keep], rtype[keep], won_first[keep]
-    m = len(client)
-    commercial = rtype == "commercial"
+    client = np.concatenate([first, b_client, p_client, e_client, s_client, c_client])
+    m_drawn = len(client) - len(c_client)
+    channel = np.concatenate([_channel_pick(REQUEST_CHANNEL_WEIGHTS, m_drawn, rng), c_channel])
+    off = _off_share(channel[:m_drawn])
+    k0, k1 = len(first), len(first) + len(b_client)
+    won_day = np.maximum(cal.on_or_before(t_first), cal.on_or_after(core.first_contact[first]))
+    t_won = won_day + office_hour(len(first), rng)
+    t_before = place_in_calendar(b_lo, np.maximum(b_lo, b_hi - 1.0), off[k0:k1], cal, rng)
+    t_won_of = np.repeat(t_won, n_before)
+    t_before = np.where(t_before < t_won_of, t_before, t_won_of - 5.0 / 1_440.0)
+    rest = client[k1:m_drawn]
+    lo = np.where(group[k1:m_drawn] == 2, begin[rest], np.minimum(first_order[rest], stop[rest]))
+    t_rest = place_in_calendar(lo, stop[rest], off[k1:], cal, rng)
+    t = np.concatenate([t_won, t_before, t_rest, c_t])
 
+    keep = t < end
+    client, t, group, channel = client[keep], t[keep], group[keep], channel[keep]
+    m = len(client)
+    commercial = group <= 3
+    rtype = np.select([commercial, group == 4], ["commercial", "service"], "complaint")
+    key_tender = (group == 3) & key_account[client] & (rng.random(m) < KEY_ACCOUNT_TENDER_SHARE)
+    tender = commercial & (gov[client] | key_tender)
+
+    # First response and quote, in working minutes at the manager's own speed.
     speed = core.managers.response_minutes[core.manager[client]]
     wait = speed * rng.lognormal(0.0, 1.0, size=m) * np.where(rtype == "complaint", 0.7, 1.0)
-    responded = t + wait / 1_440.0
-    quoted = responded + rng.lognormal(np.log(180.0), 1.1, size=m) / 1_440.0
-    freight = _freight_items(core, client, commercial, rng)
+    responded = cal.add_working_minutes(t, wait)
+    quoted = cal.add_working_minutes(responded, rng.lognormal(np.log(180.0), 1.1, size=m))
+    price = mean_order_value(core)[client]
+    freight = _freight_items(core, client, commercial, price, rng)
     escort = freight["armed_escort_required"].fillna(False).to_numpy(dtype=bool)  # type: ignore[attr-defined]
 
-    u = rng.random(m)
-    outcome = np.where(
-        buyer[client],
-        np.where(u < 0.58, "won", np.where(u < 0.9, "lost", "declined")),
-        np.where(u < 0.7, "lost", "declined"),
-    )
-    outcome = np.where(escort & (rng.random(m) < 0.5), "declined", outcome)
-    outcome = np.where(won_first, "won", outcome)
-    outcome = np.where(~commercial, "won", outcome)  # service questions and complaints are resolved
-    open_ = (t > end - 14.0) & ~won_first & (rng.random(m) < 0.7)
+    # Outcome: won by the sales process (groups 0-2) or by the client's propensity (group 3).
+    s = core.satisfaction[client]
+    base = np.where(tender, TENDER_WIN, EXISTING_WIN)
+    logit = np.log(base / (1.0 - base)) + SATISFACTION_LOG_ODDS * s
+    p_win = np.where(group == 0, 1.0, np.where(group == 3, 1.0 / (1.0 + np.exp(-logit)), 0.0))
+    won = rng.random(m) < p_win
+    decline_p = DECLINE_SHARE + np.where(escort, ESCORT_DECLINE_SHARE, 0.0)
+    declined = ~won & (rng.random(m) < decline_p)
+    outcome = np.where(won, "won", np.where(declined, "declined", "lost"))
+    outcome = np.where(commercial, outcome, "resolved")
+    open_ = (t > end - 14.0) & (group != 0) & (rng.random(m) < 0.7)
     outcome = np.where(open_ | (responded >= end), "pending", outcome)
+    lost_reason = np.where(
+        tender,
+        np.array(LOST_REASONS)[_choice(TENDER_LOST_REASON_WEIGHTS, m, rng)],
+        np.array(LOST_REASONS)[_choice(LOST_REASON_WEIGHTS, m, rng)],
+    )
+    declined_reason = np.array(DECLINED_REASONS)[_choice(DECLINED_REASON_WEIGHTS, m, rng)]
+    declined_reason = np.where(escort, "no vehicle", declined_reason)
+    none = np.full(m, None, dtype=object)
+    loss_reason = np.where(
+        commercial & (outcome == "lost"),
+        lost_reason.astype(object),
+        np.where(commercial & (outcome == "declined"), declined_reason.astype(object), none),
+    )
     has_quote = commercial & (outcome != "declined") & (quoted < end)
-    value = np.round(VALUE_P / core.value_rate[client] * rng.gamma(4.0, 0.25, size=m), 2)
+    pending = outcome == "pending"
+    stage = np.where(
+        commercial,
+        np.where(pending, np.where(has_quote, "quote sent", "new"), outcome),
+        np.where(pending, "open", "resolved"),
+    )
+    source = np.where(
+        ~commercial,
+        none,
+        np.where(
+            tender,
+            SOURCE_TENDER,
+            np.where(group == 3, SOURCE_EXISTING, channel_names[acquisition[client]]),
+        ).astype(object),
+    )
+    value = np.round(price * rng.gamma(4.0, 0.25, size=m), -2)
 
     order = np.lexsort((client, t))
     ids = padded_ids("R", np.arange(1, m + 1), id_width(m))
@@ -255,11 +597,7 @@ def requests_table(
             "request_id": to_str_series(ids),
             "client_id": to_str_series(np.array(core.client_ids)[client[order]]),
             "manager_id": to_str_series(np.array(core.managers.ids)[core.manager[client[order]]]),
-            "channel": to_str_series(
-                np.array(V.TOUCH_CHANNELS)[
-                    rng.choice(len(V.TOUCH_CHANNELS), size=m, p=V.TOUCH_CHANNEL_WEIGHTS)
-                ][order]
-            ),
+            "channel": to_str_series(np.array(V.TOUCH_CHANNELS)[channel][order]),
             "request_type": to_str_series(rtype[order]),
             "received_at": as_datetime(core.start, t[order], unit="min"),
             "first_response_at": as_datetime(
@@ -270,6 +608,9 @@ def requests_table(
             ),
             "outcome": to_str_series(outcome[order]),
             "quoted_value": np.where(has_quote, value, np.nan)[order],
+            "stage": to_str_series(stage[order]),
+            "loss_reason": to_str_series(loss_reason[order]),
+            "source": to_str_series(source[order]),
         }
     )
     for name, values in freight.items():

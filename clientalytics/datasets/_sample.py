@@ -41,7 +41,7 @@ def write_sample(path: str | Path) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written, in table order. Money has two decimals, dates are ISO
+        The files written, in table order. Money (RUB) has two decimals, dates are ISO
         (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM:SS``) and lines end with a newline, so
         the same code writes byte-identical files.
     """
@@ -77,7 +77,7 @@ def load_sample() -> ClientBase:
     Returns
     -------
     ClientBase
-        The nine tables read from the sample CSV files, validated strictly, with
+        The ten tables read from the sample CSV files, validated strictly, with
         ``observation_end`` 2026-01-01. Equal, table by table, to
         ``generate_company(1000, 3, seed=0)``.
 
@@ -87,7 +87,27 @@ def load_sample() -> ClientBase:
     >>> len(base.clients)
     1000
     """
-    folder = sample_folder()
+    return read_sample_folder(sample_folder())
+
+
+def read_sample_folder(folder: Traversable | Path) -> ClientBase:
+    """Read sample-format CSV files (as :func:`write_sample` writes them) from ``folder``.
+
+    Parameters
+    ----------
+    folder : Traversable or Path
+        Folder holding one ``<table>.csv`` per table.
+
+    Returns
+    -------
+    ClientBase
+        The tables validated strictly, with the sample's observation end.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a table file is missing.
+    """
     frames: dict[str, pd.DataFrame] = {}
     for name in TABLES:
         entry = folder / f"{name}.csv"

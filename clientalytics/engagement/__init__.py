@@ -7,6 +7,8 @@ of mouth and performance by client typology.
 
 from clientalytics.engagement.contact_frequency import (
     ContactSaturation,
+    adjusted_contact_association,
+    contact_covariates,
     contact_frequency_bands,
     contact_loyalty_panel,
 )
@@ -28,10 +30,12 @@ from clientalytics.engagement.satisfaction import (
     satisfaction_summary,
 )
 from clientalytics.engagement.seekers import relationship_seekers
-from clientalytics.engagement.word_of_mouth import word_of_mouth_reach
+from clientalytics.engagement.word_of_mouth import referrals_by_nps, word_of_mouth_reach
 
 __all__ = [
     "ContactSaturation",
+    "adjusted_contact_association",
+    "contact_covariates",
     "contact_frequency_bands",
     "contact_loyalty_panel",
     "contract_anomalies",
@@ -41,6 +45,7 @@ __all__ = [
     "net_promoter_score",
     "nps_category",
     "pending_legal_approval",
+    "referrals_by_nps",
     "registry_kpis",
     "relationship_seekers",
     "renewal_pipeline",

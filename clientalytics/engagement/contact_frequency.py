@@ -11,6 +11,17 @@ fitted by weighted least squares over every candidate breakpoint ``k`` gives the
 *saturation point* ``k``: the contact count after which the slope changes from
 ``b`` to ``c`` (``c`` near 0: more contact stops helping; ``c < 0``: it starts to
 hurt). A cluster bootstrap over clients (seeded) gives its uncertainty.
+
+All of this is observational: the firm chose whom to contact, and large,
+long-standing or complaining clients are contacted more for reasons of their
+own. The curve is an *association*, not the effect of contacting more.
+:func:`contact_covariates` attaches the usual confounders (client size,
+tenure, complaints, manager) to the panel and
+:func:`adjusted_contact_association` shows how the slopes change once they are
+held fixed (a linear probability model with stratum dummies, cluster-robust
+standard errors by client). Only a randomised contact-cadence pilot (clients
+drawn at random into a lighter and a usual cadence, with a holdout) measures
+the effect itself.
 """
 
 from __future__ import annotations
@@ -26,9 +37,19 @@ import pandas as pd
 from clientalytics.exceptions import NotFittedError, ValidationError
 from clientalytics.managers.activity import client_period_activity
 from clientalytics.periods import MONTHS_PER_PERIOD, TimeUnit, period_floor
+from clientalytics.report.intervals import Z95
 
 #: Default lower edges of the contact-frequency bands.
 DEFAULT_BAND_EDGES: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13)
+
+#: Confounders that :func:`contact_covariates` builds, in the order they are adjusted for.
+DEFAULT_CONFOUNDERS: tuple[str, ...] = ("size_band", "tenure_band", "complaints", "manager_id")
+
+#: Columns of :func:`adjusted_contact_association`.
+ASSOCIATION_COLUMNS = ["adjusted_for", "term", "slope", "std_error", "ci_low", "ci_high", "n"]
+
+#: Lower edges of the tenure bands (periods since the client's first order in the data).
+TENURE_EDGES: tuple[int, ...] = (0, 1, 4, 8)
 
 
 def contact_loyalty_panel(
@@ -314,3 +335,202 @@ class ContactSaturation:
             + self.slope_before_ * np.minimum(x, k)
             + self.slope_after_ * np.maximum(x - k, 0.0)
         )
+
+
+def contact_covariates(
+    panel: pd.DataFrame,
+    transactions: Any,
+    *,
+    observation_end: pd.Timestamp | str | dt.date,
+    touchpoints: pd.DataFrame | None = None,
+    clients: pd.DataFrame | None = None,
+    time_unit: TimeUnit = "Q",
+    complaint_kind: str = "complaint",
+) -> pd.DataFrame:
+    """Attach the usual confounders of contact and loyalty to a contact panel.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        Output of :func:`contact_loyalty_panel` (``client_id``, ``period``, ...).
+    transactions : DataFrame-like
+        Orders, for the client's size and tenure.
+    observation_end : timestamp
+        End of the observation window.
+    touchpoints : pandas.DataFrame, optional
+        Contacts; gives ``complaints`` (contacts of kind ``complaint_kind``).
+    clients : pandas.DataFrame, optional
+        Clients table; gives ``manager_id``.
+    time_unit : {"M", "Q", "Y"}
+        Period length of the panel.
+    complaint_kind : str
+        Touchpoint kind counted as a complaint.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The panel plus ``revenue`` (the client's revenue in the period),
+        ``size_band`` (quartile of that revenue over the panel, ``"Q1"`` smallest
+        to ``"Q4"``), ``tenure_periods`` (periods since the client's first order
+        in the data), ``tenure_band`` (bands from :data:`TENURE_EDGES`), and when
+        the tables are given ``complaints`` (int) and ``manager_id``
+        (``"(missing)"`` when unknown).
+    """
+    end = pd.Timestamp(observation_end)
+    act = client_period_activity(transactions, time_unit=time_unit, observation_end=end)
+    act = act.assign(client_id=act["client_id"].astype(str))
+    out = panel.assign(client_id=panel["client_id"].astype(str))
+    revenue = act.set_index(["client_id", "period"])["revenue"]
+    out = out.join(revenue, on=["client_id", "period"])
+    out["revenue"] = out["revenue"].fillna(0.0).astype(float)
+    ranks = out["revenue"].rank(method="first")
+    out["size_band"] = pd.qcut(ranks, 4, labels=["Q1", "Q2", "Q3", "Q4"]).astype(str)
+    first = act[act["active"]].groupby("client_id")["period"].min()
+    start = pd.to_datetime(out["client_id"].map(first))
+    months = (out["period"].dt.year - start.dt.year) * 12 + (
+        out["period"].dt.month - start.dt.month
+    )
+    out["tenure_periods"] = (months // int(MONTHS_PER_PERIOD[time_unit])).astype("int64")
+    labels = _band_labels(TENURE_EDGES)
+    idx = np.searchsorted(np.asarray(TENURE_EDGES), out["tenure_periods"].to_numpy(), side="right")
+    out["tenure_band"] = np.asarray(labels, dtype=object)[idx - 1]
+    if touchpoints is not None:
+        tp = touchpoints[touchpoints["kind"].astype(str) == complaint_kind]
+        counts = (
+            pd.DataFrame(
+                {
+                    "client_id": tp["client_id"].astype(str),
+                    "period": period_floor(tp["timestamp"], time_unit),
+                }
+            )
+            .groupby(["client_id", "period"])
+            .size()
+            .rename("complaints")
+        )
+        out = out.join(counts, on=["client_id", "period"])
+        out["complaints"] = out["complaints"].fillna(0).astype("int64")
+    if clients is not None and "manager_id" in clients.columns:
+        manager = clients.set_index(clients["client_id"].astype(str))["manager_id"]
+        out["manager_id"] = (
+            pd.Series(manager.reindex(out["client_id"]).to_numpy(), index=out.index)
+            .astype("string")
+            .fillna("(missing)")
+            .astype(str)
+        )
+    return out
+
+
+def _design(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """Design columns of confounders: numbers as is, labels as dummies (first level dropped)."""
+    parts = []
+    for col in columns:
+        values = frame[col]
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            parts.append(values.to_numpy(dtype=float)[:, None])
+        else:
+            codes, levels = pd.factorize(values.astype(str), sort=True)
+            if len(levels) > 1:
+                parts.append((codes[:, None] == np.arange(1, len(levels))[None, :]).astype(float))
+    return np.hstack(parts) if parts else np.zeros((len(frame), 0))
+
+
+def _cluster_ols(y: np.ndarray, x: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OLS coefficients and cluster-robust (CR1) standard errors."""
+    xtx_inv = np.linalg.pinv(x.T @ x)
+    coef = xtx_inv @ (x.T @ y)
+    resid = y - x @ coef
+    g, _ = pd.factorize(groups)
+    n_groups = int(g.max()) + 1
+    scores = np.zeros((n_groups, x.shape[1]))
+    np.add.at(scores, g, x * resid[:, None])
+    meat = scores.T @ scores
+    n, k = x.shape
+    rank = int(np.linalg.matrix_rank(x))
+    factor = (n_groups / max(n_groups - 1, 1)) * ((n - 1) / max(n - rank, 1)) if k else 1.0
+    cov = factor * xtx_inv @ meat @ xtx_inv
+    return coef, np.sqrt(np.clip(np.diag(cov), 0.0, None))
+
+
+def adjusted_contact_association(
+    panel: pd.DataFrame,
+    *,
+    confounders: Sequence[str] = DEFAULT_CONFOUNDERS,
+    breakpoint: float | None = None,
+    groups: str = "client_id",
+) -> pd.DataFrame:
+    """How the contact-retention slopes change once confounders are held fixed.
+
+    A linear probability model ``retained ~ contact terms + confounders`` is
+    fitted without adjustment, with each confounder alone and with all of them.
+    A label confounder enters as stratum dummies, so its row is the slope
+    *within* strata (a stratified estimate); a numeric one enters linearly.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        ``contacts``, ``retained``, the ``groups`` column and the confounder
+        columns, e.g. the output of :func:`contact_covariates`.
+    confounders : sequence of str
+        Columns to adjust for; those missing from ``panel`` are skipped.
+    breakpoint : float, optional
+        With a breakpoint ``k`` (e.g. ``ContactSaturation.breakpoint_``) the
+        contact terms are ``min(contacts, k)`` (term ``"before_breakpoint"``) and
+        ``max(contacts - k, 0)`` (``"after_breakpoint"``); without it one linear
+        term ``"contacts"``.
+    groups : str
+        Column of the clusters for the standard errors (clients).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ASSOCIATION_COLUMNS`, one row per model and contact term:
+        ``adjusted_for`` (``"none"``, a confounder's name or ``"all"``),
+        ``term``, ``slope`` (change in the retention rate per contact, a
+        fraction), its cluster-robust ``std_error``, the 95 % interval
+        ``ci_low`` / ``ci_high`` and ``n`` (rows used).
+
+    Raises
+    ------
+    ValidationError
+        ``contacts`` or ``retained`` is missing, or the panel is empty.
+    """
+    for col in ("contacts", "retained", groups):
+        if col not in panel.columns:
+            raise ValidationError(f"adjusted_contact_association: panel has no column {col!r}")
+    if panel.empty:
+        raise ValidationError("adjusted_contact_association: the panel is empty")
+    used = [c for c in confounders if c in panel.columns]
+    x = panel["contacts"].to_numpy(dtype=float)
+    y = panel["retained"].to_numpy(dtype=float)
+    if breakpoint is None:
+        terms = {"contacts": x}
+    else:
+        k = float(breakpoint)
+        terms = {
+            "before_breakpoint": np.minimum(x, k),
+            "after_breakpoint": np.maximum(x - k, 0.0),
+        }
+    contact = np.column_stack(list(terms.values()))
+    base = np.column_stack([np.ones(len(x)), contact])
+    models: list[tuple[str, list[str]]] = [("none", [])]
+    models += [(c, [c]) for c in used]
+    if len(used) > 1:
+        models.append(("all", used))
+    rows = []
+    clusters = panel[groups].astype(str).to_numpy()
+    for label, cols in models:
+        design = np.hstack([base, _design(panel, cols)])
+        coef, se = _cluster_ols(y, design, clusters)
+        for j, term in enumerate(terms, start=1):
+            rows.append(
+                {
+                    "adjusted_for": label,
+                    "term": term,
+                    "slope": float(coef[j]),
+                    "std_error": float(se[j]),
+                    "ci_low": float(coef[j] - Z95 * se[j]),
+                    "ci_high": float(coef[j] + Z95 * se[j]),
+                    "n": len(y),
+                }
+            )
+    return pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)

@@ -12,6 +12,17 @@ manager follows the client's business; it may then drift to *at risk* and
    the client's usual gap between orders (its mean inter-order gap; for a client
    with a single order, ``single_order_gap_days`` stands in for it);
 5. ``steady``: every other client.
+
+The stages refine the library's one status of a client
+(:mod:`clientalytics.status`) and, with the default ``lost_days``, agree with it:
+``lost`` is exactly the status ``lost`` (no order in the
+:data:`~clientalytics.status.ACTIVE_DAYS` days up to the observation end) and
+``prospect`` the status ``prospect``; onboarding, steady and at-risk clients are
+the new and active ones. The output carries that ``status`` and the
+``retainable`` flag of :func:`clientalytics.status.client_states` alongside the
+stage. ``at_risk`` is a per-client warning (the usual gap overrun), not a status;
+an at-risk client is still retainable while its silence is at most
+:data:`~clientalytics.status.RETAINABLE_DAYS` days.
 """
 
 from __future__ import annotations
@@ -22,7 +33,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clientalytics.engine import collect, to_lazy
 from clientalytics.exceptions import ValidationError
+from clientalytics.status import ACTIVE_DAYS, client_states
 from clientalytics.summary import summarize
 
 #: Stage names, in lifecycle order.
@@ -37,7 +50,7 @@ def lifecycle_stages(
     onboarding_days: int = 90,
     at_risk_factor: float = 2.0,
     single_order_gap_days: float = 90.0,
-    lost_days: int = 365,
+    lost_days: int = ACTIVE_DAYS - 1,
 ) -> pd.DataFrame:
     """Assign each client a lifecycle stage by the documented rules.
 
@@ -55,15 +68,20 @@ def lifecycle_stages(
         Multiple of the usual gap between orders after which a client is at risk.
     single_order_gap_days : float
         Usual gap assumed for clients with one order.
-    lost_days : int
-        Days without an order after which a client is lost.
+    lost_days : int, default ``ACTIVE_DAYS - 1`` (364)
+        Days without an order after which a client is lost (more than
+        ``lost_days``). The default is the library's one definition: lost once the
+        last order is :data:`~clientalytics.status.ACTIVE_DAYS` days old.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``client_id``: ``stage`` (one of :data:`STAGES`),
         ``first_purchase``, ``last_purchase``, ``n_orders``, ``usual_gap_days``
-        and ``days_since_last_purchase`` (missing dates / gap for prospects).
+        ``days_since_last_purchase`` (missing dates / gap for prospects), and
+        ``status`` and ``retainable`` from
+        :func:`clientalytics.status.client_states` (the library's one status,
+        independent of ``lost_days`` and the other parameters).
 
     Raises
     ------
@@ -109,6 +127,11 @@ def lifecycle_stages(
         out = out.reindex(ids.union(out.index))
         out["stage"] = out["stage"].fillna("prospect")
         out["n_orders"] = out["n_orders"].fillna(0).astype("int64")
+    frame = collect(to_lazy(transactions).select("client_id", "date", "revenue"))
+    states = client_states(frame, observation_end=end, clients=clients)
+    keys = out.index.astype(str)
+    out["status"] = states["status"].reindex(keys).fillna("prospect").to_numpy()
+    out["retainable"] = states["retainable"].reindex(keys).fillna(False).astype(bool).to_numpy()
     return out
 
 

@@ -1,10 +1,12 @@
-"""Relationship seekers: the minority of clients who want a relationship with the firm.
+"""Relationship seekers: clients the firm has marked as wanting a relationship.
 
-Surveys of consumers find that only about a quarter want a relationship with a
-brand at all. A client counts here as a *relationship seeker* when it joined a
-relationship programme (``relationship_programme`` in the clients table) or took
-part in a loyalty-programme contact. The comparison shows the share of seekers
-and how their value differs from everyone else's.
+A client counts here as a *relationship seeker* when the firm's CRM has it in a
+relationship programme (``relationship_programme`` in the clients table) or
+records a loyalty-programme contact with it. The share of seekers is therefore an
+input, the share of clients the firm itself enrolled or flagged; it does not
+measure how many clients want a relationship (no survey question asks that).
+What the comparison does measure is how the flagged clients' value differs from
+everyone else's.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ def relationship_seekers(
     touchpoints: pd.DataFrame | None = None,
     programme_kind: str = "loyalty_programme",
 ) -> pd.DataFrame:
-    """Compare relationship seekers with the other clients on a value measure.
+    """Compare clients flagged as relationship seekers with the others on a value measure.
+
+    ``share_of_clients`` of the seekers is read from the firm's own flags (an
+    input), not found in the data; the value columns are the measurement.
 
     Parameters
     ----------

@@ -59,7 +59,9 @@ def client_period_activity(
         ``client_id`` (str), ``period`` (first day of the period), ``revenue``,
         ``margin`` (revenue - variable cost, credit notes netted), ``n_orders``
         (credit notes excluded) and ``active`` (``n_orders > 0``: a credit note
-        alone does not make the client active in the period).
+        alone does not make the client active in the period). ``active`` says the
+        client ordered *in that period*; a client's status (new, active, lost over
+        the last twelve months) is :func:`clientalytics.status.client_status`.
 
     Raises
     ------

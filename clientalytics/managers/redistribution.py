@@ -5,14 +5,23 @@ estimated workload, current manager), :func:`redistribute_portfolio` finds the
 assignment that
 
 - gives every client exactly one eligible manager (see
-  :func:`clientalytics.managers.eligibility`),
+  :func:`clientalytics.managers.eligibility`; regions are kept unless the caller
+  passes ``match_region=False``),
 - keeps each manager within capacity (number of clients),
-- and minimises ``move_cost x moves + workload_weight x Dw + value_weight x Dv``,
+- moves at most a budget of clients (by default 10 % of them),
+- and minimises ``sum of move costs + workload_weight x Dw + value_weight x Dv``,
 
 where ``Dw`` (``Dv``) is the largest (``balance="max"``) or the mean
 (``balance="mean"``) absolute deviation, in percent, of a manager's workload
 (value) from its fair share. A manager's fair share of the total is
-proportional to its capacity (equal shares when some capacity is missing).
+proportional to its capacity (equal shares when some capacity is missing). The
+cost of moving a client grows with its value and the length of the relationship
+(:func:`move_costs`), so a valuable long-standing client moves only for a large
+gain. With ``breach_cost`` the rules become soft for the current assignment: a
+client may stay with a manager the rules exclude, a manager may keep clients
+above capacity, each breach costing ``breach_cost``; the budget then goes to the
+fixes that pay most. Each move is reported with its cost and its gain (how much
+the rest of the objective would rise were it undone).
 
 Two methods solve it, both with :mod:`scipy.optimize` (HiGHS):
 
@@ -63,6 +72,8 @@ ASSIGNMENT_COLUMNS = [
     "reason",
     "workload",
     "value",
+    "move_cost",
+    "gain",
 ]
 #: Columns of :attr:`RedistributionResult.before` and ``after``.
 LOAD_COLUMNS = [
@@ -76,6 +87,8 @@ LOAD_COLUMNS = [
     "value_deviation_pct",
     "over_capacity",
 ]
+#: Default move budget of :func:`redistribute_portfolio`: at most this share of clients moves.
+DEFAULT_MAX_MOVE_SHARE = 0.1
 #: Eligible (client, manager) pairs up to which ``method="auto"`` solves exactly.
 EXACT_MAX_PAIRS = 20_000
 #: Entries of the reduced-cost matrix priced at once (memory of one pricing block).
@@ -93,7 +106,11 @@ class RedistributionResult:
     assignment : pandas.DataFrame
         One row per client, columns :data:`ASSIGNMENT_COLUMNS`: current and
         proposed manager, whether it moves, why (empty when it stays), its
-        workload and value.
+        workload and value, ``move_cost`` (what moving it costs, see
+        :func:`move_costs`) and ``gain`` (for a client that moves: how much the
+        rest of the objective, balance and rule breaches, would rise if this move
+        alone were undone; missing for clients that stay and for clients without a
+        current manager).
     moves : pandas.DataFrame
         The rows of ``assignment`` that move.
     before, after : pandas.DataFrame
@@ -122,6 +139,12 @@ class RedistributionResult:
     lower_bound : float
         The lower bound on the best possible objective that ``mip_gap`` is measured
         against.
+    budget : int or None
+        Most moves allowed (``None``: no limit); ``n_moves <= budget``.
+    total_gain : float
+        Sum of ``gain`` over the moves.
+    total_move_cost : float
+        Sum of ``move_cost`` over the moves.
     """
 
     assignment: pd.DataFrame
@@ -134,6 +157,93 @@ class RedistributionResult:
     mip_gap: float
     method: str = "exact"
     lower_bound: float = float("nan")
+    budget: int | None = None
+    total_gain: float = float("nan")
+    total_move_cost: float = float("nan")
+
+
+def move_budget(
+    n_clients: int, *, max_moves: int | None = None, max_move_share: float | None = None
+) -> int | None:
+    """Most clients that may move: the smaller of ``max_moves`` and ``floor(share x n)``.
+
+    Parameters
+    ----------
+    n_clients : int
+        Number of clients.
+    max_moves : int, optional
+        A number of clients.
+    max_move_share : float, optional
+        A share of the clients, in [0, 1].
+
+    Returns
+    -------
+    int or None
+        ``None`` when neither limit is given.
+
+    Raises
+    ------
+    ValidationError
+        A negative number or a share outside [0, 1].
+    """
+    if max_moves is not None and (int(max_moves) != max_moves or max_moves < 0):
+        raise ValidationError(f"max_moves must be a non-negative whole number, got {max_moves}")
+    if max_move_share is not None and not (0 <= max_move_share <= 1):
+        raise ValidationError(f"max_move_share must lie in [0, 1], got {max_move_share}")
+    limits = []
+    if max_moves is not None:
+        limits.append(int(max_moves))
+    if max_move_share is not None:
+        limits.append(int(np.floor(max_move_share * n_clients + 1e-9)))
+    return min(limits) if limits else None
+
+
+def move_costs(
+    value: np.ndarray | pd.Series,
+    tenure: np.ndarray | pd.Series | None = None,
+    *,
+    move_cost: float = 1.0,
+    value_cost_weight: float = 1.0,
+    tenure_cost_weight: float = 0.25,
+) -> np.ndarray:
+    """Cost of moving each client to another manager.
+
+    ``cost_i = move_cost x (1 + value_cost_weight x value_i / mean(value)) x
+    (1 + tenure_cost_weight x tenure_i)``: a client of average value with a new
+    relationship costs ``move_cost x (1 + value_cost_weight)``; the cost grows in
+    proportion to the client's value and to the years of the relationship, since
+    a valuable client and a long relationship have more to lose with a new
+    manager. With a mean value of 0 the value term is 0.
+
+    Parameters
+    ----------
+    value : array-like
+        Value per client (non-negative), as passed to :func:`redistribute_portfolio`.
+    tenure : array-like, optional
+        Length of each relationship in years (non-negative); ``None`` for 0.
+    move_cost, value_cost_weight, tenure_cost_weight : float
+        The formula's parameters; the weights are non-negative.
+
+    Returns
+    -------
+    numpy.ndarray
+        Cost per client, in the units of the redistribution objective.
+
+    Raises
+    ------
+    ValidationError
+        A non-positive ``move_cost`` or a negative weight.
+    """
+    if move_cost <= 0 or value_cost_weight < 0 or tenure_cost_weight < 0:
+        raise ValidationError(
+            "move_cost must be positive and the cost weights non-negative; got "
+            f"{move_cost}, {value_cost_weight}, {tenure_cost_weight}"
+        )
+    v = np.asarray(value, dtype=float)
+    t = np.zeros(len(v)) if tenure is None else np.asarray(tenure, dtype=float)
+    mean = float(v.mean()) if len(v) else 0.0
+    relative = v / mean if mean > 0 else np.zeros(len(v))
+    return move_cost * (1 + value_cost_weight * relative) * (1 + tenure_cost_weight * t)
 
 
 def _numeric(clients: pd.DataFrame, col: str) -> np.ndarray:
@@ -248,22 +358,62 @@ class _Problem:
     weights: list[float]
     targets: list[np.ndarray]  # fair share of each quantity per manager
     limit: np.ndarray
-    move_cost: float
+    cost: np.ndarray  # cost of moving each client
     balance: str
+    stay_penalty: np.ndarray  # cost of each client staying (a rule breach kept), 0 if none
+    overload_cost: float  # cost per client above a manager's capacity (0: hard capacity)
+    excess: np.ndarray  # clients each manager may hold above capacity (0: hard capacity)
+    budget: int | None  # most clients that may move, None for no limit
 
     @property
     def k(self) -> int:
         return len(self.limit)
 
-    def objective(self, owner: np.ndarray) -> float:
-        """Objective of a complete assignment (manager position per client)."""
-        total = self.move_cost * float((owner != self.current).sum())
+    def _deviation(self, load: np.ndarray, target: np.ndarray) -> float:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = np.where(target > 0, 100 * np.abs(load - target) / target, 0.0)
+        return float(dev.max()) if self.balance == "max" else float(dev.mean())
+
+    def rest(self, owner: np.ndarray) -> float:
+        """Objective of a complete assignment without the move costs."""
+        stay = owner == self.current
+        counts = np.bincount(owner, minlength=self.k)
+        total = float(self.stay_penalty[stay].sum())
+        total += self.overload_cost * float(np.maximum(counts - self.limit, 0).sum())
         for amount, weight, target in zip(self.amounts, self.weights, self.targets, strict=True):
             load = np.bincount(owner, weights=amount, minlength=self.k)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                dev = np.where(target > 0, 100 * np.abs(load - target) / target, 0.0)
-            total += weight * (float(dev.max()) if self.balance == "max" else float(dev.mean()))
+            total += weight * self._deviation(load, target)
         return total
+
+    def objective(self, owner: np.ndarray) -> float:
+        """Objective of a complete assignment (manager position per client)."""
+        return float(self.cost[owner != self.current].sum()) + self.rest(owner)
+
+    def gains(self, owner: np.ndarray) -> np.ndarray:
+        """Gain of each move: how much the rest of the objective rises if it alone is undone.
+
+        Missing for clients that stay and for clients without a current manager.
+        """
+        gain = np.full(len(owner), np.nan)
+        counts = np.bincount(owner, minlength=self.k).astype(float)
+        loads = [np.bincount(owner, weights=a, minlength=self.k) for a in self.amounts]
+        base_over = float(np.maximum(counts - self.limit, 0).sum())
+        base_dev = [self._deviation(ld, t) for ld, t in zip(loads, self.targets, strict=True)]
+        for i in np.flatnonzero((owner != self.current) & (self.current >= 0)):
+            new, old = int(owner[i]), int(self.current[i])
+            change = float(self.stay_penalty[i])
+            moved_counts = counts.copy()
+            moved_counts[new] -= 1
+            moved_counts[old] += 1
+            over = float(np.maximum(moved_counts - self.limit, 0).sum())
+            change += self.overload_cost * (over - base_over)
+            for q, (amount, weight) in enumerate(zip(self.amounts, self.weights, strict=True)):
+                load = loads[q].copy()
+                load[new] -= amount[i]
+                load[old] += amount[i]
+                change += weight * (self._deviation(load, self.targets[q]) - base_dev[q])
+            gain[i] = change
+        return gain
 
 
 def _build(
@@ -285,25 +435,31 @@ def _build(
     clients - pairs kept), so that the solver's gap is relative to the whole
     objective. Rows: one per client (exactly one manager), one per manager
     (capacity), then for each quantity and manager two rows: load within the
-    deviation above and below the target. ``offsets`` are the loads of clients
-    outside the program.
+    deviation above and below the target, and, with a move budget, one row
+    counting the pairs kept. The variables after the deviations are the clients
+    each manager holds above capacity (bounded by ``prob.excess``, 0 unless
+    capacity is soft). ``offsets`` are the loads of clients outside the program.
     """
     k = prob.k
     n_rows = len(current_rows)
     n_pairs = len(ii)
     per_quantity = 1 if prob.balance == "max" else k
     n_q = len(prob.amounts)
-    n_var = n_pairs + per_quantity * n_q + 1
+    first_over = n_pairs + per_quantity * n_q
+    n_var = first_over + k + 1
     c = np.zeros(n_var)
-    c[:n_pairs] = -prob.move_cost * (current_rows[ii] == jj)
-    c[-1] = prob.move_cost * n_rows
+    keep = current_rows[ii] == jj
+    c[:n_pairs] = np.where(keep, prob.stay_penalty[ii] - prob.cost[ii], 0.0)
+    c[first_over : first_over + k] = prob.overload_cost
+    c[-1] = float(prob.cost.sum())
     pair = np.arange(n_pairs)
-    row_parts = [ii, n_rows + jj]
-    col_parts = [pair, pair]
-    val_parts = [np.ones(n_pairs), np.ones(n_pairs)]
+    managers = np.arange(k)
+    # capacity: load - overload <= capacity, the overload bounded by the variable's bounds
+    row_parts = [ii, n_rows + jj, n_rows + managers]
+    col_parts = [pair, pair, first_over + managers]
+    val_parts = [np.ones(n_pairs), np.ones(n_pairs), -np.ones(k)]
     lo = [np.ones(n_rows), np.full(k, -np.inf)]
     hi = [np.ones(n_rows), limit.astype(float)]
-    managers = np.arange(k)
     for q in range(n_q):
         first_dev = n_pairs + q * per_quantity
         if prob.balance == "max":
@@ -328,10 +484,19 @@ def _build(
         rhs = target - offset
         lo += [np.column_stack([np.full(k, -np.inf), rhs]).ravel()]
         hi += [np.column_stack([rhs, np.full(k, np.inf)]).ravel()]
+    n_con = n_rows + k + 2 * k * n_q
+    if prob.budget is not None:
+        # at most ``budget`` moves: pairs kept >= clients - budget
+        kept = np.flatnonzero(keep)
+        row_parts.append(np.full(len(kept), n_con))
+        col_parts.append(kept)
+        val_parts.append(np.ones(len(kept)))
+        lo.append(np.array([float(n_rows - prob.budget)]))
+        hi.append(np.array([np.inf]))
+        n_con += 1
     rows = np.concatenate(row_parts)
     cols = np.concatenate(col_parts)
     vals = np.concatenate(val_parts)
-    n_con = n_rows + k + 2 * k * n_q
     # Rows in order, columns in order within a row; explicit zeros are kept.
     order = np.lexsort((cols, rows))
     rows, cols, vals = rows[order], cols[order], vals[order]
@@ -357,8 +522,8 @@ def _milp(
     n_var = len(c)
     integrality = np.append(np.ones(n_pairs), np.zeros(n_var - n_pairs))
     lower = np.zeros(n_var)
-    upper = np.append(np.ones(n_pairs), np.full(n_var - n_pairs, np.inf))
-    lower[-1] = upper[-1] = 1.0
+    upper = _upper(prob, n_var, n_pairs, pair_bound=1.0)
+    lower[-1] = 1.0
     res = milp(
         c,
         constraints=LinearConstraint(matrix, lo, hi),
@@ -368,6 +533,15 @@ def _milp(
     )
     chosen = None if res.x is None else res.x[:n_pairs] > 0.5
     return chosen, res
+
+
+def _upper(prob: _Problem, n_var: int, n_pairs: int, *, pair_bound: float) -> np.ndarray:
+    """Upper bounds of the variables of :func:`_build`."""
+    upper = np.full(n_var, np.inf)
+    upper[:n_pairs] = pair_bound
+    upper[n_var - 1 - prob.k : n_var - 1] = prob.excess
+    upper[-1] = 1.0
+    return upper
 
 
 def _group_members(group: np.ndarray, n_groups: int) -> list[np.ndarray]:
@@ -420,6 +594,21 @@ def _initial_owner(prob: _Problem, group: np.ndarray, allowed: np.ndarray) -> np
     """Find a feasible assignment that keeps as many clients with their manager as it can."""
     cur = prob.current
     n = len(cur)
+    if prob.overload_cost > 0:
+        # soft rules: everyone with a manager stays; the others go where there is room
+        owner = cur.copy()
+        movers = np.flatnonzero(cur < 0)
+        if len(movers):
+            held = np.bincount(cur[cur >= 0], minlength=prob.k)
+            room = np.maximum(prob.limit + prob.excess - held, 0)
+            placed = _transport(movers, group, allowed, room)
+            if placed is None:
+                raise ValidationError(
+                    f"{len(movers)} client(s) without a current manager find no eligible "
+                    "manager with room"
+                )
+            owner[movers] = placed
+        return owner
     eligible_now = (cur >= 0) & allowed[group, np.maximum(cur, 0)]
     stay = np.flatnonzero(eligible_now)
     # keep the first clients of each manager, in client order, up to its capacity
@@ -462,10 +651,13 @@ def _lp(
     above = n + k + 2 * k * np.arange(n_q)[:, None] + 2 * np.arange(k)[None, :]
     above = above.ravel()
     below = above + 1
+    if prob.budget is not None:
+        below = np.append(below, n + k + 2 * k * n_q)
     a_ub = _vstack(matrix, np.arange(n, n + k), above, below)
     b_ub = np.concatenate([hi[n : n + k], hi[above], -lo[below]])
     n_var = len(c)
-    bounds = np.column_stack([np.zeros(n_var), np.full(n_var, np.inf)])
+    upper = _upper(prob, n_var, n_pairs, pair_bound=np.inf)
+    bounds = np.column_stack([np.zeros(n_var), upper])
     bounds[-1] = (1.0, 1.0)
     res = linprog(
         c,
@@ -484,7 +676,7 @@ def _lp(
     y_ub = np.asarray(res.ineqlin.marginals)
     y_cap = y_ub[:k]
     y_above = y_ub[k : k + k * n_q].reshape(n_q, k)
-    y_below = y_ub[k + k * n_q :].reshape(n_q, k)
+    y_below = y_ub[k + k * n_q : k + 2 * k * n_q].reshape(n_q, k)
     alpha = [y_above[q] - y_below[q] for q in range(n_q)]
     return res.x[:n_pairs], float(res.fun), np.asarray(res.eqlin.marginals), y_cap, alpha
 
@@ -534,7 +726,7 @@ def _price(
             rc -= y_client[idx][:, None]
             cur = position[np.maximum(prob.current[idx], 0)]
             here = (prob.current[idx] >= 0) & (cur >= 0)
-            rc[np.flatnonzero(here), cur[here]] -= prob.move_cost
+            rc[np.flatnonzero(here), cur[here]] -= prob.cost[idx[here]]
             best_rc[idx] = rc.min(axis=1)
             if take < len(mgrs):
                 pick = np.argpartition(rc, take - 1, axis=1)[:, :take]
@@ -564,7 +756,9 @@ def _relaxation(
     group = rules.group
     members = _group_members(group, len(allowed))
     start = _initial_owner(prob, group, allowed)
-    eligible_now = (prob.current >= 0) & allowed[group, np.maximum(prob.current, 0)]
+    eligible_now = (prob.current >= 0) & (
+        allowed[group, np.maximum(prob.current, 0)] | (prob.overload_cost > 0)
+    )
     keys = np.unique(
         np.concatenate(
             [
@@ -598,7 +792,7 @@ def _relaxation(
     split = np.flatnonzero(owner < 0)
     if len(split):
         fixed = owner >= 0
-        room = prob.limit - np.bincount(owner[fixed], minlength=k)
+        room = prob.limit + prob.excess - np.bincount(owner[fixed], minlength=k)
         local = np.full(n, -1, dtype=np.int64)
         local[split] = np.arange(len(split))
         in_split = local[ci_x] >= 0
@@ -625,7 +819,51 @@ def _relaxation(
             raise ConvergenceError(
                 "the rounding of the relaxation left clients without a manager; try method='exact'"
             )
+        owner = _within_budget(prob, owner, split, x, ci_x, cj_x)
     return owner, lower_bound
+
+
+def _within_budget(
+    prob: _Problem,
+    owner: np.ndarray,
+    split: np.ndarray,
+    x: np.ndarray,
+    ci_x: np.ndarray,
+    cj_x: np.ndarray,
+) -> np.ndarray:
+    """Send rounded clients back to their manager until the moves fit the budget.
+
+    The relaxation keeps within the budget, the rounding of the clients it splits
+    may not; those with the largest share at their current manager go back first,
+    where the manager has room.
+    """
+    if prob.budget is None:
+        return owner
+    excess_moves = int((owner != prob.current).sum()) - prob.budget
+    if excess_moves <= 0:
+        return owner
+    k = prob.k
+    keep_share = np.zeros(len(owner))
+    kept = prob.current[ci_x] == cj_x
+    keep_share[ci_x[kept]] = x[kept]
+    back = split[(owner[split] != prob.current[split]) & (prob.current[split] >= 0)]
+    back = back[np.argsort(-keep_share[back], kind="stable")]
+    counts = np.bincount(owner, minlength=k)
+    hard = prob.limit + prob.excess
+    for i in back:
+        j = int(prob.current[i])
+        if keep_share[i] <= 0 or counts[j] + 1 > hard[j]:
+            continue
+        counts[owner[i]] -= 1
+        counts[j] += 1
+        owner[i] = j
+        excess_moves -= 1
+        if excess_moves == 0:
+            return owner
+    raise ConvergenceError(
+        f"the rounding of the relaxation exceeds the move budget by {excess_moves} move(s); "
+        "try method='exact'"
+    )
 
 
 def _all_pairs(members: list[np.ndarray], allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -678,7 +916,13 @@ def redistribute_portfolio(
     type_col: str | None = None,
     stage_col: str | None = "relation_to_firm",
     role_rules: Mapping[str, frozenset[str] | set[str]] | None = None,
+    max_moves: int | None = None,
+    max_move_share: float | None = DEFAULT_MAX_MOVE_SHARE,
     move_cost: float = 1.0,
+    value_cost_weight: float = 1.0,
+    tenure_col: str | None = None,
+    tenure_cost_weight: float = 0.25,
+    breach_cost: float | None = None,
     workload_weight: float = 1.0,
     value_weight: float = 0.5,
     balance: Literal["max", "mean"] = "mean",
@@ -705,9 +949,38 @@ def redistribute_portfolio(
     workload_col, value_col, current_col : str
         Column names in ``clients``.
     match_region, type_col, stage_col, role_rules
-        Eligibility rules, see :func:`clientalytics.managers.eligibility`.
+        Eligibility rules, see :func:`clientalytics.managers.eligibility`. Regions
+        are kept by default (``match_region=True``): a client moves across regions
+        only when the caller passes ``match_region=False``.
+    max_moves : int, optional
+        Most clients that may change manager (newly assigned clients included);
+        when given it replaces ``max_move_share``.
+    max_move_share : float, optional
+        Most clients that may change manager, as a share of the clients
+        (default :data:`DEFAULT_MAX_MOVE_SHARE` = 0.1: at most ``floor(0.1 x
+        clients)`` moves); ``None`` with ``max_moves=None`` leaves the number of
+        moves free.
     move_cost : float
-        Cost of moving one client (positive).
+        Cost of moving a client of average value and no relationship history
+        (positive), in the units of the objective.
+    value_cost_weight : float
+        How the cost of a move grows with the client's value, see ``tenure_cost_weight``.
+    tenure_col : str, optional
+        Column of ``clients`` with the length of the relationship, in years; ``None``
+        treats every relationship as new.
+    tenure_cost_weight : float
+        How the cost of a move grows per year of relationship. The cost of moving
+        client *i* is :func:`move_costs`:
+        ``move_cost x (1 + value_cost_weight x value_i / mean value) x
+        (1 + tenure_cost_weight x tenure_i)``.
+    breach_cost : float, optional
+        ``None`` (the default): eligibility and capacity are hard rules, every
+        client ends with an eligible manager within capacity (the moves this forces
+        must fit the budget). A number: a client may stay with its current manager
+        although a rule excludes the pair, at this cost, and a manager may keep the
+        clients it holds above capacity (but take no more), at this cost per client
+        above capacity; under a budget the proposal then fixes the breaches that pay
+        most.
     workload_weight, value_weight : float
         Cost of one percentage point of the largest workload (value) deviation
         from a manager's fair share. With the defaults, the optimiser moves one
@@ -748,8 +1021,9 @@ def redistribute_portfolio(
     Raises
     ------
     ValidationError
-        Bad inputs, a client without any eligible manager, or capacity too small
-        (the message gives the shortfall and the managers concerned).
+        Bad inputs, a client without any eligible manager, capacity too small
+        (the message gives the shortfall and the managers concerned), or hard rules
+        that force more moves than the budget allows.
     ConvergenceError
         The solver stopped without any feasible assignment (node or time limit too
         small).
@@ -763,6 +1037,13 @@ def redistribute_portfolio(
             "move_cost must be positive and the balance weights non-negative; got "
             f"{move_cost}, {workload_weight}, {value_weight}"
         )
+    if breach_cost is not None and not (np.isfinite(breach_cost) and breach_cost > 0):
+        raise ValidationError(f"breach_cost must be positive or None, got {breach_cost}")
+    budget = move_budget(
+        len(clients),
+        max_moves=max_moves,
+        max_move_share=None if max_moves is not None else max_move_share,
+    )
     if node_limit is not None and node_limit < 1:
         raise ValidationError(f"node_limit must be a positive number of nodes, got {node_limit}")
     if max_rounds < 1:
@@ -774,6 +1055,14 @@ def redistribute_portfolio(
     require(clients, "clients", [current_col], hint="current_col names the current manager")
     workload = _numeric(clients, workload_col)
     value = _numeric(clients, value_col)
+    tenure = _numeric(clients, tenure_col) if tenure_col is not None else np.zeros(len(clients))
+    cost = move_costs(
+        value,
+        tenure,
+        move_cost=move_cost,
+        value_cost_weight=value_cost_weight,
+        tenure_cost_weight=tenure_cost_weight,
+    )
     rules = rule_clashes(
         clients,
         managers,
@@ -792,10 +1081,35 @@ def redistribute_portfolio(
         else np.full(k, np.nan)
     )
     limit, share = _capacities(managers, n)
-    _check_feasible(rules, allowed, limit, c_ids, m_ids)
     current = clients[current_col].astype("string").fillna("").astype(str).to_numpy()
     m_pos = pd.Index(m_ids).get_indexer(pd.Index(current))
     cur_pos = np.asarray(m_pos, dtype=np.int64)
+    has_current = cur_pos >= 0
+    eligible_now = has_current & allowed[rules.group, np.maximum(cur_pos, 0)]
+    soft = breach_cost is not None
+    breach = float(breach_cost) if breach_cost is not None else 0.0
+    if soft:
+        newcomers = ~has_current
+        if newcomers.any():
+            sub = RuleClashes(rules.group[newcomers], rules.clashes, rules.n_managers)
+            held = np.bincount(cur_pos[has_current], minlength=k)
+            _check_feasible(sub, allowed, np.maximum(limit - held, 0), c_ids[newcomers], m_ids)
+        forced = int(newcomers.sum())
+        held_all = np.bincount(cur_pos[has_current], minlength=k)
+        excess = np.maximum(held_all - limit, 0).astype(float)
+        stay_penalty = np.where(has_current & ~eligible_now, breach, 0.0)
+    else:
+        _check_feasible(rules, allowed, limit, c_ids, m_ids)
+        held_ok = np.bincount(cur_pos[eligible_now], minlength=k)
+        forced = int((~eligible_now).sum() + np.maximum(held_ok - limit, 0).sum())
+        excess = np.zeros(k)
+        stay_penalty = np.zeros(n)
+    if budget is not None and forced > budget:
+        raise ValidationError(
+            f"the rules force at least {forced} move(s) (clients without an eligible current "
+            f"manager or above capacity) but the budget allows {budget}; raise max_moves or "
+            "max_move_share, or pass breach_cost to let clients stay where they are"
+        )
     totals = [(workload, workload_weight), (value, value_weight)]
     active = [(amount, weight) for amount, weight in totals if amount.sum() > 0 and weight > 0]
     prob = _Problem(
@@ -804,8 +1118,12 @@ def redistribute_portfolio(
         weights=[float(weight) for _, weight in active],
         targets=[amount.sum() * share for amount, _ in active],
         limit=limit,
-        move_cost=float(move_cost),
+        cost=cost,
         balance=balance,
+        stay_penalty=stay_penalty,
+        overload_cost=breach,
+        excess=excess,
+        budget=budget,
     )
     options: dict[str, float | int] = {"mip_rel_gap": float(mip_rel_gap)}
     if node_limit is not None:
@@ -817,6 +1135,12 @@ def redistribute_portfolio(
     exact = method == "exact" or (method == "auto" and n_pairs <= EXACT_MAX_PAIRS)
     if exact:
         ii, jj = _all_pairs(members, allowed)
+        if soft:
+            # a client may stay with its current manager although a rule excludes it
+            stay = np.flatnonzero(has_current & ~eligible_now)
+            ii, jj = np.append(ii, stay), np.append(jj, cur_pos[stay])
+            order = np.lexsort((jj, ii))
+            ii, jj = ii[order], jj[order]
         chosen, res = _milp(prob, ii, jj, cur_pos, prob.amounts, limit, None, options)
         if chosen is None:
             if getattr(res, "status", None) == 2:
@@ -851,6 +1175,7 @@ def redistribute_portfolio(
             status = "relaxation"
     new_owner = m_ids[owner]
     moved = owner != cur_pos
+    gain = prob.gains(owner)
     before = _load_table(cur_pos, m_ids, limit, capacity, share, workload, value)
     after = _load_table(owner, m_ids, limit, capacity, share, workload, value)
     reasons = _reasons(moved, current, cur_pos, rules, allowed, before["over_capacity"].to_numpy())
@@ -863,6 +1188,8 @@ def redistribute_portfolio(
             "reason": reasons,
             "workload": workload,
             "value": value,
+            "move_cost": cost,
+            "gain": gain,
         }
     )
     return RedistributionResult(
@@ -876,4 +1203,7 @@ def redistribute_portfolio(
         mip_gap=mip_gap,
         method="exact" if exact else "relaxation",
         lower_bound=float(lower_bound),
+        budget=budget,
+        total_gain=float(np.nansum(gain[moved])),
+        total_move_cost=float(cost[moved].sum()),
     )

@@ -18,6 +18,12 @@ import pandas as pd
 
 from clientalytics.exceptions import ValidationError
 from clientalytics.managers.activity import client_period_activity
+from clientalytics.managers.small_groups import (
+    MIN_CLIENTS,
+    MIN_RESPONSES,
+    nps_bounds,
+    wilson_bounds,
+)
 from clientalytics.periods import MONTHS_PER_PERIOD, TimeUnit, period_floor, period_range
 from clientalytics.retention import retention_coefficients
 from clientalytics.retention.activity import MISSING_GROUP
@@ -32,6 +38,10 @@ SCORECARD_COLUMNS = [
     "clients_won",
     "retention_rate",
     "churn_rate",
+    "retention_base",
+    "retention_ci_low",
+    "retention_ci_high",
+    "retention_enough_data",
     "revenue",
     "margin",
     "portfolio_value",
@@ -40,7 +50,12 @@ SCORECARD_COLUMNS = [
     "median_response_hours",
     "n_survey_responses",
     "csat_mean",
+    "csat_enough_data",
+    "n_nps_answers",
     "nps",
+    "nps_ci_low",
+    "nps_ci_high",
+    "nps_enough_data",
 ]
 
 
@@ -93,7 +108,7 @@ def _clv_series(clv: pd.Series | pd.DataFrame) -> pd.Series:
 def _check_retention(retention: pd.DataFrame) -> pd.DataFrame:
     need = ["manager_id", "period", "retention_rate"]
     require(retention, "retention", need)
-    out = retention[need].copy()
+    out = retention[need + (["clients_start"] if "clients_start" in retention else [])].copy()
     out["manager_id"] = out["manager_id"].astype(str)
     out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
     rate = out["retention_rate"].astype(float)
@@ -139,10 +154,36 @@ def _survey_stats(surveys: pd.DataFrame, owner: pd.Series, time_unit: TimeUnit) 
     return pd.DataFrame(
         {
             "n_survey_responses": grouped.size(),
+            "n_csat_answers": grouped["csat"].count(),
             "csat_mean": grouped["csat"].mean(),
+            "n_nps_answers": grouped["promoter"].count(),
+            "n_promoters": grouped["promoter"].sum(),
+            "n_detractors": grouped["detractor"].sum(),
             "nps": 100.0 * (grouped["promoter"].mean() - grouped["detractor"].mean()),
         }
     )
+
+
+def _small_groups(card: pd.DataFrame, min_clients: int, min_responses: int) -> pd.DataFrame:
+    """Intervals, enough-data flags and missing values for groups below the minimum."""
+    base = card["retention_base"].astype(float)
+    rate = card["retention_rate"].astype(float)
+    retained = (rate * base).round()
+    low, high = wilson_bounds(retained.where(rate.notna()), base.where(rate.notna()))
+    card["retention_ci_low"], card["retention_ci_high"] = low, high
+    enough = (base >= min_clients) & rate.notna()
+    card["retention_enough_data"] = enough.to_numpy(dtype=bool)
+    card.loc[~enough, ["retention_rate", "churn_rate"]] = np.nan
+    answers = card["n_nps_answers"].astype(float)
+    low, high = nps_bounds(card["n_promoters"], card["n_detractors"], answers)
+    card["nps_ci_low"], card["nps_ci_high"] = low, high
+    enough_nps = (answers >= min_responses) & card["nps"].notna()
+    card["nps_enough_data"] = enough_nps.to_numpy(dtype=bool)
+    card.loc[~enough_nps, "nps"] = np.nan
+    enough_csat = (card["n_csat_answers"] >= min_responses) & card["csat_mean"].notna()
+    card["csat_enough_data"] = enough_csat.to_numpy(dtype=bool)
+    card.loc[~enough_csat, "csat_mean"] = np.nan
+    return card
 
 
 def manager_scorecard(
@@ -157,6 +198,8 @@ def manager_scorecard(
     retention: pd.DataFrame | None = None,
     manager_col: str = "manager_id",
     include_partial: bool = False,
+    min_clients: int = MIN_CLIENTS,
+    min_responses: int = MIN_RESPONSES,
 ) -> pd.DataFrame:
     """Build one scorecard row per manager and calendar period.
 
@@ -183,7 +226,9 @@ def manager_scorecard(
         period's margin.
     retention : pandas.DataFrame, optional
         Retention coefficients computed elsewhere, with columns ``manager_id``,
-        ``period`` (first day of the period) and ``retention_rate``. When omitted,
+        ``period`` (first day of the period), ``retention_rate`` and optionally
+        ``clients_start`` (the rate's base; without it, the manager's active
+        clients in the previous period). When omitted,
         :func:`clientalytics.retention.retention_coefficients` computes them per
         manager, a client counting as active in a period when it ordered in it
         (``activity_window`` = the period's length in months).
@@ -193,6 +238,15 @@ def manager_scorecard(
         Keep the last period when ``observation_end`` falls before its last day
         (its counts then cover only part of the period and are not comparable).
         Without ``observation_end`` the last period is always kept.
+    min_clients : int
+        Smallest number of clients active at the period's start behind a
+        retention (and churn) rate; below it the rate is missing and
+        ``retention_enough_data`` is false (default :data:`MIN_CLIENTS` = 20).
+    min_responses : int
+        Smallest number of survey answers behind an NPS (answers with an NPS
+        score) or a CSAT mean (answers with a CSAT score); below it the value is
+        missing and ``nps_enough_data`` (``csat_enough_data``) is false (default
+        :data:`MIN_RESPONSES` = 10).
 
     Returns
     -------
@@ -208,21 +262,36 @@ def manager_scorecard(
         - ``active_clients``: clients with an order in the period;
         - ``clients_won``: clients whose first order fell in the period;
         - ``retention_rate``, ``churn_rate``: CRR = (E - N) / S and 1 - CRR;
-          missing where no client was active at the period's start, and for a
-          last period that is not complete;
+          missing where no client was active at the period's start, for a
+          last period that is not complete, and where S < ``min_clients``
+          (not enough data);
+        - ``retention_base``: S, the clients active at the period's start;
+        - ``retention_ci_low``, ``retention_ci_high``: Wilson 95 % interval of
+          the retention rate, given whenever S > 0 (also below the minimum, where
+          its width shows how little the group says);
+        - ``retention_enough_data``: S >= ``min_clients`` and the rate defined;
         - ``revenue``, ``margin``: the portfolio's revenue and margin in the period;
         - ``portfolio_value`` and ``value_basis`` (``"clv"`` or ``"margin"``);
         - ``n_requests``, ``median_response_hours``: requests received in the
           period and the median hours to the first response (missing when none was
           answered);
         - ``n_survey_responses``, ``csat_mean`` (1-5), ``nps`` (-100..100): missing
-          when the period has no response.
+          when the period has no response or fewer than ``min_responses``;
+          ``csat_enough_data``, ``nps_enough_data`` say which; ``n_nps_answers``
+          counts the answers with an NPS score; ``nps_ci_low``, ``nps_ci_high``
+          are its 95 % interval from the NPS variance (see
+          :func:`clientalytics.managers.nps_bounds`), given whenever there is an
+          answer.
 
     Raises
     ------
     ValidationError
-        Missing columns, unknown clients, an invalid retention or CLV input.
+        Missing columns, unknown clients, an invalid retention or CLV input, or a
+        minimum group size that is not a positive whole number.
     """
+    for name, minimum in (("min_clients", min_clients), ("min_responses", min_responses)):
+        if int(minimum) != minimum or minimum < 1:
+            raise ValidationError(f"{name} must be a positive whole number, got {minimum}")
     activity = client_period_activity(
         transactions, time_unit=time_unit, observation_end=observation_end
     )
@@ -240,7 +309,7 @@ def manager_scorecard(
             observation_end=None if observation_end is None else pd.Timestamp(observation_end),
         )
         ret = coefficients.rename(columns={"group": "manager_id"})[
-            ["manager_id", "period", "retention_rate", "churn_rate"]
+            ["manager_id", "period", "retention_rate", "churn_rate", "clients_start"]
         ]
     else:
         ret = _check_retention(retention)
@@ -292,6 +361,9 @@ def manager_scorecard(
         card["portfolio_value"] = card["margin"]
         card["value_basis"] = "margin"
     card = card.join(ret.set_index(["manager_id", "period"]), how="left")
+    previous = card["active_clients"].groupby(level="manager_id").shift(1)
+    start = card["clients_start"] if "clients_start" in card else previous
+    card["retention_base"] = start.fillna(previous).fillna(0).astype("int64")
     if requests is not None and len(requests):
         card = card.join(_request_stats(requests, owner, time_unit, manager_col), how="left")
         card["n_requests"] = card["n_requests"].fillna(0).astype("int64")
@@ -300,9 +372,13 @@ def manager_scorecard(
         card["median_response_hours"] = np.nan
     if surveys is not None and len(surveys):
         card = card.join(_survey_stats(surveys, owner, time_unit), how="left")
-        card["n_survey_responses"] = card["n_survey_responses"].fillna(0).astype("int64")
+        for col in ("n_survey_responses", "n_csat_answers", "n_nps_answers"):
+            card[col] = card[col].fillna(0).astype("int64")
     else:
-        card["n_survey_responses"] = 0
+        for col in ("n_survey_responses", "n_csat_answers", "n_nps_answers"):
+            card[col] = 0
+        card["n_promoters"] = card["n_detractors"] = 0.0
         card["csat_mean"] = np.nan
         card["nps"] = np.nan
+    card = _small_groups(card, int(min_clients), int(min_responses))
     return card.reset_index()[SCORECARD_COLUMNS]

@@ -1,9 +1,10 @@
 """Allocation of marketing and sales spend to the clients it was spent on.
 
 Acquisition spend of a channel in a period goes, in equal shares, to the clients
-that channel acquired in that period; retention and development spend of a
-period goes, in equal shares, to the clients it targeted (the clients on the
-books in that period, within the target segment when the line names one).
+that channel acquired from that period until its next acquisition spend;
+retention and development spend of a period goes, in equal shares, to the
+clients it targeted (the clients on the books in that period, within the target
+segment when the line names one).
 Money is conserved: every spend line is either allocated in full or reported as
 unallocated with the reason, never dropped.
 """
@@ -30,6 +31,34 @@ from clientalytics.schema import require
 __all__ = ["SpendAllocation", "allocate_marketing_spend"]
 
 PURPOSES = ("acquisition", "retention", "development")
+#: How acquisition spend finds its clients (see :func:`allocate_marketing_spend`).
+Attribution = Literal["until_next_spend", "period"]
+ATTRIBUTIONS: tuple[str, ...] = ("until_next_spend", "period")
+
+
+def _until_next_spend(acq_lines: pd.DataFrame, acquired: pd.DataFrame) -> pd.DataFrame:
+    """Pair each acquisition line with the clients its channel won from its period on.
+
+    A client acquired by channel c in period q goes with the lines of c in the
+    latest period p <= q that has a line of c (all lines of that period).
+    """
+    if acq_lines.empty or acquired.empty:
+        return acq_lines.merge(acquired, on=["period", "channel"])[["line", "client_id"]]
+    slots = acq_lines[["channel", "period"]].drop_duplicates()
+    slots = slots.assign(ordinal=[p.ordinal for p in slots["period"]]).sort_values("ordinal")
+    won = acquired.assign(ordinal=[p.ordinal for p in acquired["period"]]).sort_values("ordinal")
+    paired = pd.merge_asof(
+        won[["client_id", "channel", "ordinal"]],
+        slots[["channel", "ordinal"]].assign(slot=slots["ordinal"]),
+        on="ordinal",
+        by="channel",
+        direction="backward",
+    ).dropna(subset=["slot"])
+    lines = acq_lines.assign(slot=[p.ordinal for p in acq_lines["period"]])
+    paired = paired.assign(slot=paired["slot"].astype("int64"))
+    return lines.merge(paired[["client_id", "channel", "slot"]], on=["channel", "slot"])[
+        ["line", "client_id"]
+    ]
 
 
 @dataclass(frozen=True)
@@ -133,6 +162,7 @@ def allocate_marketing_spend(
     segments: pd.Series | str | None = None,
     time_unit: TimeUnit = "M",
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
+    attribution: Attribution = "until_next_spend",
 ) -> SpendAllocation:
     """Allocate each marketing spend line to the clients it was spent on.
 
@@ -158,6 +188,13 @@ def allocate_marketing_spend(
         Date at which a client counts as acquired by its channel:
         ``first_contact_date`` (falling back on the first purchase when missing)
         or the first purchase.
+    attribution : {"until_next_spend", "period"}, default "until_next_spend"
+        Which clients share an acquisition line of channel c in period p: those c
+        acquired from p until c's next acquisition spend (``"until_next_spend"``;
+        a channel that spends every period, e.g. search ads, then shares a month's
+        spend among that month's clients, and an exhibition held twice a year
+        among the clients it brings in until the next one), or only those
+        acquired in p (``"period"``).
 
     Returns
     -------
@@ -168,7 +205,8 @@ def allocate_marketing_spend(
     Notes
     -----
     * Acquisition line (period p, channel c): equal shares to the clients whose
-      ``acquisition_channel`` is c and whose acquisition date falls in p.
+      ``acquisition_channel`` is c and whose acquisition date falls in p (or, with
+      ``"until_next_spend"``, from p up to the next period with a line of c).
     * Retention and development lines (period p): equal shares to the clients on
       the books in p, i.e. whose first purchase is on or before the end of p and
       whose last purchase is on or after its start (the channel is not used).
@@ -200,6 +238,7 @@ def allocate_marketing_spend(
         labels=client_segments(segments, clients),
         time_unit=time_unit,
         acquired_on=acquired_on,
+        attribution=attribution,
     )
 
 
@@ -211,8 +250,13 @@ def _allocate(
     labels: pd.Series | None,
     time_unit: TimeUnit,
     acquired_on: str,
+    attribution: str = "until_next_spend",
 ) -> SpendAllocation:
     """Allocate checked tables (dates parsed, client ids as strings); see the public function."""
+    if attribution not in ATTRIBUTIONS:
+        raise ValidationError(
+            f"attribution must be one of {list(ATTRIBUTIONS)}, got {attribution!r}"
+        )
     if acquired_on not in ("first_contact_date", "first_purchase"):
         raise ValidationError(
             f"acquired_on must be 'first_contact_date' or 'first_purchase', got {acquired_on!r}"
@@ -282,10 +326,13 @@ def _allocate(
     lines["line"] = np.arange(len(lines))
     acq_lines = lines.loc[lines["purpose"] == "acquisition", ["line", "period", "channel"]]
     ret_lines = lines.loc[lines["purpose"] != "acquisition", ["line", "period"]]
-    parts = [
-        acq_lines.merge(acq[["client_id", "period", "channel"]], on=["period", "channel"]),
-        ret_lines.merge(on_books, on="period"),
-    ]
+    if attribution == "until_next_spend":
+        acq_cand = _until_next_spend(acq_lines, acq[["client_id", "period", "channel"]])
+    else:
+        acq_cand = acq_lines.merge(
+            acq[["client_id", "period", "channel"]], on=["period", "channel"]
+        )
+    parts = [acq_cand, ret_lines.merge(on_books, on="period")]
     cand = pd.concat(parts, ignore_index=True)[["line", "client_id"]]
     if labels is not None:
         cand["segment"] = labels.reindex(cand["client_id"].to_numpy()).to_numpy()
@@ -299,7 +346,8 @@ def _allocate(
     lines["unallocated"] = lines["amount"] - lines["allocated"]
     reasons = np.where(
         lines["purpose"] == "acquisition",
-        "no client acquired by this channel in this period",
+        "no client acquired by this channel in this period"
+        + (" or before its next spend" if attribution == "until_next_spend" else ""),
         "no client on the books in this period",
     )
     reasons = np.where(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from clientalytics.marketing._checks import client_ids
-from clientalytics.marketing.allocation import _allocate, client_segments
+from clientalytics.marketing.allocation import Attribution, _allocate, client_segments
 from clientalytics.marketing.cost_to_serve import _cost_to_serve
 from clientalytics.marketing.investment import _investment_return
 from clientalytics.marketing.metrics import _company_metrics
@@ -37,17 +37,23 @@ __all__ = [
     "analyse_marketing",
 ]
 
-#: Illustrative cost of one contact per channel; set your own from staff time and rates.
+#: Illustrative cost of one contact per channel, in roubles, from a manager's time at
+#: about 1,100 RUB an hour (a meeting: one to two hours plus travel; an event: per client
+#: attending); set your own from staff time and rates.
 DEFAULT_TOUCHPOINT_COSTS: dict[str, float] = {
-    "phone": 6.0,
-    "email": 1.5,
-    "meeting": 80.0,
-    "messenger": 1.0,
-    "web": 0.5,
-    "event": 40.0,
+    "phone": 150.0,
+    "email": 100.0,
+    "meeting": 6000.0,
+    "messenger": 50.0,
+    "web": 30.0,
+    "event": 15000.0,
 }
-#: Illustrative cost of handling one request per type; set your own.
-DEFAULT_REQUEST_COSTS: dict[str, float] = {"commercial": 25.0, "service": 12.0, "complaint": 45.0}
+#: Illustrative cost of handling one request per type, in roubles; set your own.
+DEFAULT_REQUEST_COSTS: dict[str, float] = {
+    "commercial": 1500.0,
+    "service": 500.0,
+    "complaint": 3000.0,
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,8 @@ def analyse_marketing(
     request_costs: float | Mapping[str, float] = DEFAULT_REQUEST_COSTS,
     time_unit: TimeUnit = "Q",
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
+    acquisition_lifetime: float | None = None,
+    attribution: Attribution = "until_next_spend",
 ) -> MarketingAnalysis:
     """Run the marketing metrics and client economics on a ClientBase.
 
@@ -108,6 +116,12 @@ def analyse_marketing(
         payback use monthly periods).
     acquired_on : {"first_contact_date", "first_purchase"}
         When a client counts as acquired.
+    acquisition_lifetime : float, optional
+        Months over which acquisition spend is amortised (default: the median
+        observed lifetime; see :func:`client_profitability`).
+    attribution : {"until_next_spend", "period"}, default "until_next_spend"
+        Which clients share a channel's acquisition spend (see
+        :func:`allocate_marketing_spend`).
 
     Returns
     -------
@@ -123,7 +137,13 @@ def analyse_marketing(
     ids = client_ids(clients["client_id"])
     labels = client_segments(segments, clients)
     allocation = _allocate(
-        spend, clients, txn, labels=labels, time_unit="M", acquired_on=acquired_on
+        spend,
+        clients,
+        txn,
+        labels=labels,
+        time_unit="M",
+        acquired_on=acquired_on,
+        attribution=attribution,
     )
     service = _cost_to_serve(
         base.touchpoints,
@@ -133,7 +153,15 @@ def analyse_marketing(
         request_costs=request_costs,
         clients=ids,
     )
-    profit = _client_profitability(txn, ids, service, allocation, labels=labels)
+    profit = _client_profitability(
+        txn,
+        ids,
+        service,
+        allocation,
+        labels=labels,
+        time_unit="M",
+        acquisition_lifetime=acquisition_lifetime,
+    )
     return MarketingAnalysis(
         metrics=_company_metrics(txn, spend, by=None),
         by_channel=_company_metrics(txn, spend, by="channel", clients=clients),

@@ -28,6 +28,11 @@ from clientalytics._shares import top_share_members
 from clientalytics.exceptions import ConvergenceError, NotFittedError, ValidationError
 from clientalytics.marketing._checks import client_ids, require_dates
 from clientalytics.marketing.allocation import allocate_marketing_spend, client_segments
+from clientalytics.marketing.identification import (
+    MIN_R2,
+    MIN_SPEND_LEVELS,
+    curve_identification,
+)
 from clientalytics.marketing.response import ResponseCurve
 from clientalytics.marketing.simulator import ClientGroup, MarketModel, make_plan
 from clientalytics.periods import TIME_UNITS, TimeUnit, check_time_unit
@@ -54,6 +59,9 @@ class ResponseCurveFitter:
         the curve is Blattberg & Deighton's ``ceiling · (1 − e^(−k · spend))``.
     min_points : int, optional
         Fewest points accepted (default: number of parameters + 2).
+    level_tolerance : float, default 0.05
+        Relative gap (to the median spend) below which two spends count as one
+        spend level in ``n_levels_``.
 
     Attributes
     ----------
@@ -67,11 +75,28 @@ class ResponseCurveFitter:
         Root mean squared error of the fitted rates.
     n_points_ : int
         Number of points used.
+    n_levels_ : int
+        Distinct spend levels among the points: spends that differ by more than
+        ``level_tolerance`` × their median count as different levels.
+    spend_min_, spend_max_ : float
+        Lowest and highest spend per head observed (the curve's ``spend_range``).
+    mean_rate_ : float
+        Mean observed rate.
+    at_bound_ : tuple of str
+        Fitted parameters that ended on a bound of the fit (ceiling at 0 or 1,
+        k at its lower limit, floor at 0 or 1): the data did not pin them down.
     """
 
-    def __init__(self, *, fit_floor: bool = False, min_points: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        fit_floor: bool = False,
+        min_points: int | None = None,
+        level_tolerance: float = 0.05,
+    ) -> None:
         self.fit_floor = fit_floor
         self.min_points = min_points
+        self.level_tolerance = level_tolerance
 
     def fit(self, spend: npt.ArrayLike, rate: npt.ArrayLike) -> ResponseCurveFitter:
         """Fit the curve to spend per head and the rate observed with it.
@@ -135,7 +160,19 @@ class ResponseCurveFitter:
         ss_res = float(np.sum((y - fitted) ** 2))
         ss_tot = float(np.sum((y - y.mean()) ** 2))
         self.ceiling_, self.k_, self.floor_ = ceiling, k, floor
-        self.curve_ = ResponseCurve(ceiling=ceiling, k=k, floor=floor)
+        self.spend_min_, self.spend_max_ = float(x.min()), float(x.max())
+        self.curve_ = ResponseCurve(
+            ceiling=ceiling, k=k, floor=floor, spend_range=(self.spend_min_, self.spend_max_)
+        )
+        names = ["ceiling", "k"] + (["floor"] if self.fit_floor else [])
+        self.at_bound_ = tuple(
+            name for name, active in zip(names, res.active_mask, strict=True) if active != 0
+        )
+        step = self.level_tolerance * (scale if scale > 0 else 1.0)
+        self.n_levels_ = (
+            int(np.unique(np.round(x / step)).size) if step > 0 else int(np.unique(x).size)
+        )
+        self.mean_rate_ = float(y.mean())
         self.r2_ = 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
         self.rmse_ = float(np.sqrt(ss_res / x.size))
         self.n_points_ = int(x.size)
@@ -160,6 +197,11 @@ class ResponseCurveFitter:
                 "r2": self.r2_,
                 "rmse": self.rmse_,
                 "n_points": self.n_points_,
+                "n_levels": self.n_levels_,
+                "spend_min": self.spend_min_,
+                "spend_max": self.spend_max_,
+                "mean_rate": self.mean_rate_,
+                "at_bound": ", ".join(self.at_bound_),
             }
         )
 
@@ -340,8 +382,12 @@ class CalibratedMarket:
         The company's average per-period budgets over the last periods (a plan).
     calibration : DataFrame
         One row per (group, purpose): ``ceiling``, ``k``, ``floor``, ``r2``,
-        ``rmse``, ``n_points`` (NaN for curves given by the analyst) and
-        ``source`` (``"fitted"`` or ``"given"``).
+        ``rmse``, ``n_points``, ``n_levels``, ``spend_min``, ``spend_max``,
+        ``mean_rate``, ``at_bound`` (NaN / empty for curves given by the
+        analyst), ``source`` (``"fitted"``, ``"pooled"`` for the retention of new
+        clients, fitted on every group's points, or ``"given"``), ``identified``
+        and ``not_identified_because`` (see
+        :func:`~clientalytics.marketing.identification.curve_identification`).
     history : DataFrame
         The (spend per head, rate) points used (see :func:`response_history`).
     """
@@ -350,6 +396,16 @@ class CalibratedMarket:
     baseline: pd.DataFrame
     calibration: pd.DataFrame
     history: pd.DataFrame
+
+    @property
+    def identified(self) -> bool:
+        """Whether every curve of the model is identified by the history."""
+        return bool(self.calibration["identified"].all())
+
+    @property
+    def unidentified(self) -> pd.DataFrame:
+        """Rows of the calibration report for the curves that are not identified."""
+        return self.calibration.loc[~self.calibration["identified"]]
 
 
 def market_model_from_history(
@@ -365,6 +421,8 @@ def market_model_from_history(
     fit_floor: bool = True,
     recent_periods: int = 4,
     acquired_on: Literal["first_contact_date", "first_purchase"] = "first_contact_date",
+    min_r2: float = MIN_R2,
+    min_spend_levels: int = MIN_SPEND_LEVELS,
 ) -> CalibratedMarket:
     """Build the strategy simulator's model and baseline plan from the company's history.
 
@@ -391,6 +449,9 @@ def market_model_from_history(
         Periods at the end of the history used for sizes, margins and the baseline.
     acquired_on : {"first_contact_date", "first_purchase"}
         When a client counts as acquired.
+    min_r2, min_spend_levels
+        Thresholds below which a fitted curve is not identified (see
+        :func:`~clientalytics.marketing.identification.curve_identification`).
 
     Returns
     -------
@@ -479,6 +540,10 @@ def market_model_from_history(
     new_retention = given.get((PROSPECTS, "retention"))
     if new_retention is None and len(ret_all) >= (5 if fit_floor else 4):
         new_retention = pooled_ret.fit(ret_all["spend_per_head"], ret_all["rate"]).curve_
+        report.append(
+            {"group": PROSPECTS, "purpose": "retention", **pooled_ret.fit_report,
+             "source": "pooled"}
+        )  # fmt: skip
     out_groups.append(
         ClientGroup(
             PROSPECTS,
@@ -510,7 +575,11 @@ def market_model_from_history(
         ]
         budgets[g] = {"retention_budget": float(spent.mean()) if len(spent) else 0.0}
     model = MarketModel(out_groups, horizon=horizon, discount_rate=discount_rate)
-    calibration = pd.DataFrame(report).set_index(["group", "purpose"])
+    calibration = curve_identification(
+        pd.DataFrame(report).set_index(["group", "purpose"]),
+        min_r2=min_r2,
+        min_spend_levels=min_spend_levels,
+    )
     return CalibratedMarket(
         model=model, baseline=make_plan(model, budgets), calibration=calibration, history=history
     )

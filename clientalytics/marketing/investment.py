@@ -90,7 +90,7 @@ def _investment_return(
     """Investment table from checked tables (dates parsed, client ids as strings)."""
     table = profitability.table
     out = pd.DataFrame(index=table.index.copy())
-    out["acquisition_investment"] = table["acquisition_spend"]
+    out["acquisition_investment"] = table["acquisition_allocated"]
     out["retention_investment"] = (
         table["retention_spend"] + table["development_spend"] + table["cost_to_serve"]
     )

@@ -12,6 +12,7 @@ client be balanced against what each client is worth (Pfeifer 2005);
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -125,15 +126,42 @@ def marginal_equity(
     return pd.Series(out, name="marginal_equity", dtype="float64")
 
 
+def _bases(model: MarketModel, acquisition: FloatArray, retention: FloatArray) -> FloatArray:
+    """Return the base of each (group, purpose) at each period start, shape (groups, 2, horizon)."""
+    out = np.zeros((len(model.groups), 2, model.horizon))
+    for i, g in enumerate(model.groups):
+        acq, ret = float(acquisition[i]), float(retention[i])
+        prospects, clients = float(g.prospects), float(g.clients)
+        for t in range(model.horizon):
+            out[i, 0, t], out[i, 1, t] = prospects, clients
+            a = (
+                float(g.acquisition.rate(acq / prospects))
+                if g.acquisition and prospects > 0
+                else 0.0
+            )
+            r = float(g.retention.rate(ret / clients)) if g.retention and clients > 0 else 0.0
+            acquired = prospects * a
+            clients = clients * r + acquired
+            prospects -= acquired
+    return out
+
+
 def optimal_plan(
     model: MarketModel,
     *,
     budget: float,
     spend_all: bool = False,
+    spend_range_factor: float | None = 1.0,
     starts: int = 3,
     random_state: int | None = 0,
 ) -> pd.DataFrame:
     """Split a per-period budget across groups and purposes to maximise customer equity.
+
+    By default every line spends per head (budget over its base in the first
+    simulated period where that base is not empty) within the range its response
+    curve was fitted on (the curve's ``spend_range``): outside it the curve is an
+    extrapolation. ``spend_range_factor`` widens that range; curves without a
+    ``spend_range`` are not limited.
 
     Parameters
     ----------
@@ -144,6 +172,10 @@ def optimal_plan(
     spend_all : bool, default False
         Require the whole budget to be spent (equality constraint). Otherwise the
         optimum may leave money unspent when spending it would lower equity.
+    spend_range_factor : float or None, default 1.0
+        Widening of the allowed spend per head of a line: from the lowest
+        observed / factor to the highest observed × factor (>= 1; None: no
+        limit). Check a plan with :func:`~clientalytics.marketing.simulator.plan_extrapolation`.
     starts : int, default 3
         Starting points (the equal split and random splits); the best result wins.
     random_state : int, optional
@@ -158,6 +190,8 @@ def optimal_plan(
     ------
     ConvergenceError
         When no start converges.
+    ValidationError
+        When the budget cannot buy the least observed spend per head on every line.
     """
     if not (np.isfinite(budget) and budget > 0):
         raise ValidationError(f"budget must be a positive number, got {budget}")
@@ -184,6 +218,51 @@ def optimal_plan(
         "fun": lambda x: 1.0 - float(np.sum(x)),
         "jac": lambda x: -np.ones_like(x),
     }
+    constraints: list[dict[str, Any]] = [constraint]
+    limits: list[tuple[int, int, int, float, float]] = []
+    if spend_range_factor is not None:
+        if not (np.isfinite(spend_range_factor) and spend_range_factor >= 1):
+            raise ValidationError(
+                f"spend_range_factor must be a number >= 1 or None, got {spend_range_factor}"
+            )
+        for j, (group, column) in enumerate(lines):
+            g = model.group(group)
+            curve = g.acquisition if column == "acquisition_budget" else g.retention
+            if curve is not None and curve.spend_range is not None:
+                kind = 0 if column == "acquisition_budget" else 1
+                lo, hi = curve.spend_range
+                limits.append((j, names.index(group), kind, lo, hi))
+        factor = float(spend_range_factor)
+
+        def first_bases(x: FloatArray) -> list[float]:
+            bases = _bases(model, *to_arrays(x))
+            out: list[float] = []
+            for _, i, kind, _, _ in limits:
+                live = np.flatnonzero(bases[i, kind] > 0)
+                out.append(float(bases[i, kind, live[0]]) if live.size else 0.0)
+            return out
+
+        least = sum(
+            lo / factor * base
+            for (_, _, _, lo, _), base in zip(limits, first_bases(np.zeros(n)), strict=True)
+        )
+        if least > budget * (1 + 1e-9):
+            raise ValidationError(
+                f"budget {budget:,.2f} is below the least spend per head observed on every line "
+                f"({least:,.2f} per period in total); raise the budget, widen the range with "
+                "spend_range_factor or pass spend_range_factor=None"
+            )
+        if limits:
+
+            def within_range(x: FloatArray) -> FloatArray:
+                out: list[float] = []
+                for (j, _, _, lo, hi), base in zip(limits, first_bases(x), strict=True):
+                    spent = max(float(x[j]), 0.0)
+                    out.append(factor * hi * base / budget - spent)
+                    out.append(spent - lo / factor * base / budget)
+                return np.asarray(out, dtype="float64")
+
+            constraints.append({"type": "ineq", "fun": within_range})
     rng = np.random.default_rng(random_state)
     x0s = [np.full(n, 1.0 / n)] + [rng.dirichlet(np.ones(n)) for _ in range(max(starts - 1, 0))]
     best: optimize.OptimizeResult | None = None
@@ -193,7 +272,7 @@ def optimal_plan(
             x0,
             method="SLSQP",
             bounds=[(0.0, 1.0)] * n,
-            constraints=[constraint],
+            constraints=constraints,
             options={"ftol": 1e-12, "maxiter": 500},
         )
         if res.success and (best is None or res.fun < best.fun):

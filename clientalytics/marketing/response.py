@@ -34,6 +34,9 @@ class ResponseCurve:
         ``(ceiling − floor) · k``.
     floor : float, default 0
         Rate with no spending, in [0, ceiling].
+    spend_range : tuple of float, optional
+        ``(lowest, highest)`` spend per head the curve was fitted on; outside it
+        the curve is an extrapolation (None: unknown, e.g. a curve given by hand).
 
     Examples
     --------
@@ -44,8 +47,15 @@ class ResponseCurve:
     ceiling: float
     k: float
     floor: float = 0.0
+    spend_range: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
+        if self.spend_range is not None:
+            lo, hi = self.spend_range
+            if not (np.isfinite(lo) and np.isfinite(hi) and 0 <= lo <= hi):
+                raise ValidationError(
+                    f"spend_range must be (low, high) with 0 <= low <= high, got {self.spend_range}"
+                )
         values = (self.ceiling, self.k, self.floor)
         if not all(np.isfinite(v) for v in values):
             raise ValidationError(f"response curve parameters must be finite, got {values}")
@@ -78,4 +88,9 @@ class ResponseCurve:
     def scaled(self, *, ceiling: float = 1.0, k: float = 1.0) -> ResponseCurve:
         """Copy with ceiling and k multiplied (ceiling capped at 1, floor at the ceiling)."""
         new_ceiling = min(self.ceiling * ceiling, 1.0)
-        return ResponseCurve(ceiling=new_ceiling, k=self.k * k, floor=min(self.floor, new_ceiling))
+        return ResponseCurve(
+            ceiling=new_ceiling,
+            k=self.k * k,
+            floor=min(self.floor, new_ceiling),
+            spend_range=self.spend_range,
+        )

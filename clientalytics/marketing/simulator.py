@@ -28,7 +28,14 @@ import pandas as pd
 from clientalytics.exceptions import ValidationError
 from clientalytics.marketing.response import ResponseCurve
 
-__all__ = ["ClientGroup", "MarketModel", "evaluate_plan", "make_plan", "simulate_plan"]
+__all__ = [
+    "ClientGroup",
+    "MarketModel",
+    "evaluate_plan",
+    "make_plan",
+    "plan_extrapolation",
+    "simulate_plan",
+]
 
 PLAN_COLUMNS = ["acquisition_budget", "retention_budget"]
 
@@ -280,3 +287,76 @@ def evaluate_plan(
             "customer_equity": disc_margin - disc_spend,
         }
     )
+
+
+def plan_extrapolation(
+    model: MarketModel, plan: pd.DataFrame | Mapping[str, Mapping[str, float]]
+) -> pd.DataFrame:
+    """Compare the spend per head a plan implies with the spend its curves were fitted on.
+
+    Spend per head is a line's budget over its base (prospects for acquisition,
+    clients for retention) at the start of the first simulated period where that
+    base is not empty (the first period for current groups; the second for the
+    retention of clients not yet acquired). As groups shrink or grow over the
+    horizon the spend per head of a fixed budget drifts;
+    ``spend_per_head_horizon_max`` shows how far.
+
+    Parameters
+    ----------
+    model : MarketModel
+        Groups, horizon and discount rate.
+    plan : DataFrame or mapping
+        Per-period budgets (see :func:`make_plan`).
+
+    Returns
+    -------
+    DataFrame
+        One row per line with a curve and a non-empty base in some period, indexed
+        by (``group``, ``purpose``): ``budget``, ``spend_per_head``,
+        ``spend_per_head_horizon_max`` (largest over the horizon),
+        ``observed_min``, ``observed_max`` (the curve's ``spend_range``; NaN when
+        unknown), ``times_observed_max`` (``spend_per_head / observed_max``: above
+        1 the plan spends beyond anything observed), ``times_observed_min``
+        (``spend_per_head / observed_min``: below 1 it spends less than ever
+        observed) and ``extrapolated`` (either happens).
+    """
+    sim = simulate_plan(model, plan)
+    rows: list[dict[str, object]] = []
+    for g in model.groups:
+        part = sim.loc[sim["group"] == g.name]
+        for purpose, curve, base_col in (
+            ("acquisition", g.acquisition, "prospects_start"),
+            ("retention", g.retention, "clients_start"),
+        ):
+            if curve is None:
+                continue
+            base = part[base_col].to_numpy(dtype="float64")
+            budget = float(part[f"{purpose}_budget"].iloc[0]) if len(part) else 0.0
+            ok = base > 0
+            if not ok.any():
+                continue
+            per_head = budget / base[ok]
+            lo, hi = curve.spend_range if curve.spend_range is not None else (np.nan, np.nan)
+            ph_min = ph_max = float(per_head[0])
+            t_max = ph_max / hi if hi > 0 else (np.inf if ph_max > 0 else 1.0)
+            t_min = ph_min / lo if lo > 0 else 1.0
+            rows.append(
+                {
+                    "group": g.name,
+                    "purpose": purpose,
+                    "budget": budget,
+                    "spend_per_head": ph_max,
+                    "spend_per_head_horizon_max": float(per_head.max()),
+                    "observed_min": lo,
+                    "observed_max": hi,
+                    "times_observed_max": t_max if np.isfinite(hi) else np.nan,
+                    "times_observed_min": t_min if np.isfinite(lo) else np.nan,
+                    "extrapolated": bool(
+                        np.isfinite(hi) and (t_max > 1 + 1e-9 or t_min < 1 - 1e-9)
+                    ),
+                }
+            )
+    columns = ["group", "purpose", "budget", "spend_per_head", "spend_per_head_horizon_max",
+               "observed_min", "observed_max", "times_observed_max", "times_observed_min",
+               "extrapolated"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).set_index(["group", "purpose"])

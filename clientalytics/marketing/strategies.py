@@ -17,9 +17,15 @@ import pandas as pd
 
 from clientalytics.exceptions import ValidationError
 from clientalytics.marketing.optimize import optimal_plan
-from clientalytics.marketing.simulator import MarketModel, evaluate_plan, make_plan
+from clientalytics.marketing.simulator import (
+    MarketModel,
+    evaluate_plan,
+    make_plan,
+    plan_extrapolation,
+)
 
 __all__ = [
+    "best_strategy",
     "compare_strategies",
     "diversify_investment",
     "focus_on_best_clients",
@@ -164,6 +170,7 @@ def strategy_plans(
     budget_cut: float = 0.2,
     best_share: float = 0.6,
     optimal_budget: float | None = None,
+    spend_range_factor: float | None = 1.0,
     random_state: int | None = 0,
 ) -> dict[str, pd.DataFrame]:
     """Build the plans of the baseline, the three strategies and the optimum.
@@ -184,6 +191,10 @@ def strategy_plans(
         Strategy (c) parameters.
     optimal_budget : float, optional
         Budget per period for the optimum (default: the baseline total).
+    spend_range_factor : float or None, default 1.0
+        Limit of the optimum's spend per head, as a multiple of the highest
+        spend per head each curve was fitted on (None: no limit); see
+        :func:`~clientalytics.marketing.optimize.optimal_plan`.
     random_state : int, optional
         Seed of the optimiser's extra starting points.
 
@@ -202,7 +213,9 @@ def strategy_plans(
         "focus_on_best": focus_on_best_clients(
             model, base, best_group=best_group, budget_cut=budget_cut, best_share=best_share
         ),
-        "optimal": optimal_plan(model, budget=budget, random_state=random_state),
+        "optimal": optimal_plan(
+            model, budget=budget, spend_range_factor=spend_range_factor, random_state=random_state
+        ),
     }
 
 
@@ -226,9 +239,54 @@ def compare_strategies(
         :func:`evaluate_plan`: ``budget_per_period``, ``clients_acquired``,
         ``clients_retained``, ``clients_end``, ``revenue``, ``margin``,
         ``marketing_spend``, ``nmc``, ``marketing_ros``, ``marketing_roi``,
-        ``discounted_margin``, ``customer_equity``.
+        ``discounted_margin``, ``customer_equity``; then ``max_times_observed``
+        (the largest ``times_observed_max`` of the plan's lines: above 1 the plan
+        spends more per head than ever observed, by that multiple; NaN when no
+        curve has a spend range) and ``extrapolated`` (bool: some line spends
+        outside the observed range, above or below; see
+        :func:`~clientalytics.marketing.simulator.plan_extrapolation`).
     """
     rows = {name: evaluate_plan(model, plan) for name, plan in plans.items()}
-    out = pd.DataFrame(rows).T
+    out = pd.DataFrame(rows).T.astype("float64")
     out.index.name = "strategy"
-    return out.astype("float64")
+    reach = {name: plan_extrapolation(model, plan) for name, plan in plans.items()}
+    out["max_times_observed"] = [
+        float(reach[n]["times_observed_max"].max()) if len(reach[n]) else float("nan")
+        for n in out.index
+    ]
+    out["extrapolated"] = [bool(reach[n]["extrapolated"].any()) for n in out.index]
+    return out
+
+
+def best_strategy(
+    comparison: pd.DataFrame,
+    calibration: pd.DataFrame,
+    *,
+    by: str = "customer_equity",
+) -> str | None:
+    """Name the best strategy, or None when the response curves do not support a ranking.
+
+    Every strategy is simulated with every curve of the model, so a ranking is
+    only made when all of them are identified (``calibration["identified"]``,
+    see :func:`~clientalytics.marketing.identification.curve_identification`).
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        Output of :func:`compare_strategies`.
+    calibration : DataFrame
+        Calibration report with an ``identified`` column (e.g.
+        ``CalibratedMarket.calibration``).
+    by : str, default "customer_equity"
+        Column to rank by (highest wins).
+
+    Returns
+    -------
+    str or None
+        The strategy with the highest ``by``, or None if any curve is not identified.
+    """
+    if "identified" not in calibration.columns:
+        raise ValidationError("calibration has no 'identified' column; run curve_identification")
+    if not bool(calibration["identified"].astype(bool).all()):
+        return None
+    return str(comparison[by].astype("float64").idxmax())

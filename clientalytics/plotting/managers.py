@@ -9,6 +9,13 @@ from matplotlib.axes import Axes
 
 from clientalytics.exceptions import ValidationError
 from clientalytics.managers.redistribution import RedistributionResult
+from clientalytics.managers.small_groups import (
+    DEFAULT_BASE,
+    METRIC_BASE,
+    MIN_CLIENTS,
+    MIN_RESPONSES,
+    rank_managers,
+)
 from clientalytics.plotting._text import plain_text
 
 __all__ = ["plot_redistribution", "plot_scorecard"]
@@ -26,9 +33,19 @@ def plot_scorecard(
     metric: str = "retention_rate",
     period: pd.Timestamp | str | None = None,
     target: float | None = None,
+    min_clients: int = MIN_CLIENTS,
+    min_responses: int = MIN_RESPONSES,
     ax: Axes | None = None,
 ) -> Axes:
-    """Bar chart of one scorecard metric per manager for one period.
+    """Bar chart of one scorecard metric per manager for one period, best first.
+
+    Only the managers :func:`clientalytics.managers.rank_managers` ranks are drawn
+    (groups of at least ``min_clients`` clients or ``min_responses`` answers); the
+    number left out for lack of data is ``(~rank_managers(...)["enough_data"]).sum()``,
+    which the caller states next to the chart. A frame without the
+    metric's group-size column (see :data:`clientalytics.managers.small_groups.METRIC_BASE`)
+    has every defined value drawn. Where the scorecard
+    gives an interval (retention, churn, NPS), it is drawn as an error bar.
 
     Parameters
     ----------
@@ -40,6 +57,8 @@ def plot_scorecard(
         Period to draw; defaults to the latest.
     target : float, optional
         KPI target drawn as a horizontal line; bars meeting it are dark.
+    min_clients, min_responses : int
+        Smallest groups drawn, see :func:`clientalytics.managers.rank_managers`.
     ax : matplotlib Axes, optional
 
     Returns
@@ -48,13 +67,22 @@ def plot_scorecard(
     """
     if metric not in scorecard.columns:
         raise ValidationError(f"scorecard: no column {metric!r}")
-    when = scorecard["period"].max() if period is None else pd.Timestamp(period)
-    rows = scorecard[scorecard["period"] == when].sort_values(metric, ascending=False)
-    if rows.empty:
-        raise ValidationError(f"scorecard: no row for period {when.date()}")
+    base_col = METRIC_BASE.get(metric, DEFAULT_BASE)[0]
+    if base_col not in scorecard.columns:
+        # a frame without group sizes (not from manager_scorecard): every value is drawn
+        scorecard = scorecard.assign(**{base_col: np.inf})
+    ranking = rank_managers(
+        scorecard,
+        metric=metric,
+        period=period,
+        min_clients=min_clients,
+        min_responses=min_responses,
+    )
+    when = pd.Timestamp(ranking["period"].iloc[0])
+    rows = ranking[ranking["enough_data"]]
     ax = _axes(ax)
-    values = rows[metric].astype(float).fillna(0.0).to_numpy()
-    colors = "#1f4e79"
+    values = rows["value"].astype(float).to_numpy()
+    colors: str | list[str] = "#1f4e79"
     if target is not None:
         lower = metric in ("churn_rate", "median_response_hours")
         met = values <= target if lower else values >= target
@@ -62,6 +90,13 @@ def plot_scorecard(
         ax.axhline(target, color="#c00000", linestyle="--", label=f"target {target:g}")
         ax.legend()
     ax.bar(rows["manager_id"].astype(str), values, color=colors)
+    low, high = rows["ci_low"].to_numpy(dtype=float), rows["ci_high"].to_numpy(dtype=float)
+    if len(rows) and np.isfinite(low).any():
+        err = np.vstack([np.maximum(values - low, 0), np.maximum(high - values, 0)])
+        ax.errorbar(
+            rows["manager_id"].astype(str), values, yerr=np.nan_to_num(err), fmt="none",
+            ecolor="#404040", capsize=3,
+        )  # fmt: skip
     ax.set_title(f"{metric.replace('_', ' ')} by manager, period from {when.date()}")
     ax.set_ylabel(metric)
     ax.tick_params(axis="x", rotation=60)

@@ -17,6 +17,7 @@ from clientalytics.records.convert import (
     survey_frames_to_records,
     survey_records_to_frames,
 )
+from clientalytics.records.invoice import Invoice
 from clientalytics.records.parties import Client, Manager
 from clientalytics.records.request import ClientRequest, FreightRequirements
 from clientalytics.records.survey import DimensionScore, SurveyResponse
@@ -28,6 +29,7 @@ __all__ = [
     "Contract",
     "DimensionScore",
     "FreightRequirements",
+    "Invoice",
     "Manager",
     "MarketingSpend",
     "Record",

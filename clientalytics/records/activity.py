@@ -47,6 +47,10 @@ class Transaction(Record):
     manager_id: RecordId | None = _t("manager_id")
     contract_id: RecordId | None = _t("contract_id")
     service: Text | None = _t("service")
+    origin: Text | None = _t("origin")
+    destination: Text | None = _t("destination")
+    distance_km: FiniteFloat | None = _t("distance_km")
+    empty_run_km: FiniteFloat | None = _t("empty_run_km")
 
 
 class Touchpoint(Record):

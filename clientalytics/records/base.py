@@ -6,7 +6,7 @@ nullability from :mod:`clientalytics.schema`. When the class is created,
 :func:`schema_mismatches` compares its fields with the table's columns (names,
 order, kinds, nullability, bounds, allowed values) and refuses a class that
 drifted from the schema. A model validator applies the table's row rules
-(date ordering, fields required by a status).
+(date ordering, a number capped by another, fields required by a status).
 """
 
 from __future__ import annotations
@@ -146,6 +146,14 @@ class Record(BaseModel):
                 raise ValueError(
                     f"{rule.later} ({_show(later)}) must be {relation} "
                     f"{rule.earlier} ({_show(earlier)})"
+                )
+        for cap in self.table_schema.at_most_rules:
+            if cap.column not in fields or cap.bound not in fields:
+                continue
+            value, bound = getattr(self, cap.column), getattr(self, cap.bound)
+            if value is not None and bound is not None and value > bound:
+                raise ValueError(
+                    f"{cap.column} ({_show(value)}) must not exceed {cap.bound} ({_show(bound)})"
                 )
         for need in self.table_schema.required_when:
             if need.column not in fields or need.status_column not in fields:

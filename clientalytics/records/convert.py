@@ -37,6 +37,7 @@ from clientalytics.exceptions import ValidationError
 from clientalytics.records.activity import MarketingSpend, Touchpoint, Transaction
 from clientalytics.records.base import Record
 from clientalytics.records.contract import Contract
+from clientalytics.records.invoice import Invoice
 from clientalytics.records.parties import Client, Manager
 from clientalytics.records.request import ClientRequest
 from clientalytics.records.survey import DimensionScore, SurveyResponse
@@ -64,6 +65,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
     "managers": Manager,
     "contracts": Contract,
     "transactions": Transaction,
+    "invoices": Invoice,
     "touchpoints": Touchpoint,
     "requests": ClientRequest,
     "marketing_spend": MarketingSpend,

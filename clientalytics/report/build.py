@@ -12,7 +12,6 @@ from pathlib import Path
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ClientalyticsError, ValidationError
-from clientalytics.report.activity import report_window
 from clientalytics.report.i18n import (
     Lang,
     MissingTranslationWarning,
@@ -22,6 +21,7 @@ from clientalytics.report.i18n import (
 )
 from clientalytics.report.inputs import ReportInputs, report_inputs
 from clientalytics.report.model import ReportSection, environment, join_blocks, paragraph
+from clientalytics.status import report_window
 
 SectionBuilder = Callable[[ClientBase, ReportInputs], ReportSection]
 Progress = Callable[[str], None]
@@ -42,6 +42,11 @@ SECTION_MODULES: tuple[str, ...] = (
     "service",
 )
 
+#: Section modules shown only for a base that holds their data, after those of
+#: :data:`SECTION_MODULES`. Each also exposes ``applies(base) -> bool``; a base
+#: without that data gets the report it would get without the module.
+OPTIONAL_SECTION_MODULES: tuple[str, ...] = ("receivables",)
+
 
 def _asset(name: str) -> str:
     return (
@@ -51,12 +56,21 @@ def _asset(name: str) -> str:
     )
 
 
-def default_builders() -> list[SectionBuilder]:
-    """Return the builder of every section in :data:`SECTION_MODULES`, in order."""
+def default_builders(base: ClientBase | None = None) -> list[SectionBuilder]:
+    """Return the builder of every section in :data:`SECTION_MODULES`, in order.
+
+    Given ``base``, the builders of the :data:`OPTIONAL_SECTION_MODULES` that apply
+    to it (a base with invoices gets the receivables section) follow.
+    """
     builders: list[SectionBuilder] = []
     for name in SECTION_MODULES:
         module = import_module(f"clientalytics.report.sections.{name}")
         builders.append(module.build_section)
+    if base is not None:
+        for name in OPTIONAL_SECTION_MODULES:
+            module = import_module(f"clientalytics.report.sections.{name}")
+            if module.applies(base):
+                builders.append(module.build_section)
     return builders
 
 
@@ -190,7 +204,7 @@ def build_report(
     base : ClientBase
         The company to report on.
     builders : sequence of callables, optional
-        Section builders; defaults to :func:`default_builders`.
+        Section builders; defaults to :func:`default_builders` of ``base``.
     progress : callable, optional
         Called with a line of text as each section starts and ends.
     title : str, optional
@@ -230,7 +244,7 @@ def build_report(
     check_reportable(base)
     chosen_lang: Lang = check_lang(lang) if lang is not None else default_lang()
     tr = Translator(lang=chosen_lang, currency=str(getattr(base, "currency", "RUB") or "RUB"))
-    chosen = list(builders) if builders is not None else default_builders()
+    chosen = list(builders) if builders is not None else default_builders(base)
     started = time.perf_counter()
     if progress is not None:
         progress("shared inputs (summary, lifetime values, RFM segments) ...")
@@ -329,7 +343,7 @@ def render_page(
 
 def report_window_text(tr: Translator) -> str:
     """Return the length of the report's activity window, in words."""
-    from clientalytics.report.activity import ACTIVE_MONTHS
+    from clientalytics.status import ACTIVE_MONTHS
 
     return tr("page.months", n=ACTIVE_MONTHS)
 

@@ -17,7 +17,7 @@ import pandas as pd
 from clientalytics.report.i18n import DASH, Translator, is_undefined
 
 Kind = Literal[
-    "count", "money", "share", "rate", "days", "hours", "months", "date", "score",
+    "count", "money", "money_short", "share", "rate", "days", "hours", "months", "date", "score",
     "number", "ratio", "text", "id",
 ]  # fmt: skip
 
@@ -173,6 +173,8 @@ def format_value(value: object, kind: Kind, tr: Translator) -> str:
         return tr.count(number)
     if kind == "money":
         return tr.money(number)
+    if kind == "money_short":
+        return tr.money_short(number)
     if kind in ("share", "rate"):
         return tr.percent(number, 1)
     if kind in ("days", "hours", "months"):

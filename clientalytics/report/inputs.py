@@ -1,7 +1,8 @@
 """What the report's sections share, computed once before any section is built.
 
-:func:`report_inputs` summarises the client base, values every client (BG/NBD and
-Gamma-Gamma) and scores and names the RFM segments. Every section reads the same
+:func:`report_inputs` summarises the client base, values every client (a purchase
+model chosen on a holdout period, and Gamma-Gamma) and scores and names the RFM
+segments. Every section reads the same
 :class:`ReportInputs` and none writes to it, so the sections can be built in any
 order, or one at a time, with the same result.
 """
@@ -12,9 +13,16 @@ import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sklearn.base import clone
 
 from clientalytics.clientbase import ClientBase
-from clientalytics.clv import BetaGeoModel, GammaGammaModel, customer_lifetime_value
+from clientalytics.clv import GammaGammaModel, TransactionModel, customer_lifetime_value
+from clientalytics.clv.selection import (
+    DEFAULT_MODEL,
+    ModelSelection,
+    candidate_models,
+    select_transaction_model,
+)
 from clientalytics.exceptions import (
     ClientalyticsError,
     ConvergenceError,
@@ -22,10 +30,10 @@ from clientalytics.exceptions import (
     ValidationError,
 )
 from clientalytics.periods import TimeUnit
-from clientalytics.report.activity import client_status
 from clientalytics.report.i18n import Lang, Translator
 from clientalytics.segmentation import rfm_scores, rfm_segments
-from clientalytics.summary import summarize
+from clientalytics.status import client_status
+from clientalytics.summary import calibration_holdout_split, summarize
 
 #: Unit of ``recency`` and ``T`` in the report's client summary.
 REPORT_TIME_UNIT: TimeUnit = "D"
@@ -35,6 +43,12 @@ HORIZON_MONTHS = 12
 ANNUAL_DISCOUNT_RATE = 0.10
 #: Score scale of the report's RFM segments (the default 1-5 segment map).
 RFM_BINS = 5
+#: Longest holdout period, in months, on which the purchase model is chosen (the
+#: holdout is at most half of the history).
+SELECTION_HOLDOUT_MONTHS = 12
+#: Shortest holdout, in months, worth a comparison; with less history the default
+#: model (:data:`clientalytics.clv.selection.DEFAULT_MODEL`) is used.
+MIN_HOLDOUT_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -47,19 +61,30 @@ class Valuation:
         :func:`~clientalytics.clv.customer_lifetime_value` output, indexed by client
         id (text): ``expected_purchases``, ``probability_alive``,
         ``expected_value_per_purchase``, ``margin_rate`` and ``clv``.
-    purchase_model : BetaGeoModel
-        The fitted BG/NBD model.
+    purchase_model : TransactionModel
+        The purchase model, fitted on the whole history.
     spend_note : str
         How the value per purchase was obtained (Gamma-Gamma parameters, or the
         observed means when that model could not be fitted).
     excluded : pandas.DataFrame
         Repeat buyers left out of the spend model and valued at 0, with the reason.
+    model_name : str
+        Name of the purchase model (``"BG/NBD"``, ``"MBG/NBD"``, ``"Pareto/NBD"``).
+    selection : ModelSelection or None
+        The holdout comparison that chose it
+        (:func:`~clientalytics.clv.selection.select_transaction_model`); None when the
+        history was too short or the comparison failed, and the default was used.
+    holdout_months : int
+        Length of the holdout period of ``selection`` (0 without one).
     """
 
     table: pd.DataFrame
-    purchase_model: BetaGeoModel
+    purchase_model: TransactionModel
     spend_note: str
     excluded: pd.DataFrame
+    model_name: str = DEFAULT_MODEL
+    selection: ModelSelection | None = None
+    holdout_months: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +118,7 @@ class ReportInputs:
         Score scale of ``rfm``.
     status : pandas.Series or None
         Every client's status (new, active, lost, prospect) by the report's one
-        definition (:mod:`clientalytics.report.activity`).
+        definition (:mod:`clientalytics.status`).
     transactions : pandas.DataFrame or None
         The transactions the analyses read: ``base.transactions``, with a zero
         ``variable_cost`` when the data carries no cost (``has_costs`` False; no
@@ -126,14 +151,44 @@ class ReportInputs:
         return None if self.valuation is None else self.valuation.table
 
 
-def _transaction_model(summary: pd.DataFrame, time_unit: TimeUnit) -> BetaGeoModel:
-    """BG/NBD, with a small penalty when the plain fit fails or its forecasts are not finite."""
+def _selection(
+    transactions: pd.DataFrame, observation_end: pd.Timestamp, time_unit: TimeUnit
+) -> tuple[ModelSelection | None, int]:
+    """Compare the candidate purchase models on the last months of the history.
+
+    The holdout is the last :data:`SELECTION_HOLDOUT_MONTHS` months, or half of the
+    history when that is shorter; None (and 0 months) below :data:`MIN_HOLDOUT_MONTHS`
+    or when a candidate cannot be fitted on the calibration period.
+    """
+    end = pd.Timestamp(observation_end)
+    first = pd.Timestamp(transactions["date"].min())
+    history = (end.year - first.year) * 12 + end.month - first.month
+    months = min(SELECTION_HOLDOUT_MONTHS, history // 2)
+    if months < MIN_HOLDOUT_MONTHS:
+        return None, 0
     try:
-        model = BetaGeoModel().fit(summary, time_unit=time_unit)
+        data = calibration_holdout_split(
+            transactions,
+            calibration_end=end - pd.DateOffset(months=months),
+            observation_end=end,
+            time_unit=time_unit,
+        )
+        return select_transaction_model(data, time_unit=time_unit), months
+    except ClientalyticsError:
+        return None, 0
+
+
+def _transaction_model(
+    summary: pd.DataFrame, time_unit: TimeUnit, name: str = DEFAULT_MODEL
+) -> TransactionModel:
+    """Fit the named candidate, with a small penalty when the plain fit fails or diverges."""
+    candidate = candidate_models()[name]
+    try:
+        model = clone(candidate).fit(summary, time_unit=time_unit)
         model.expected_purchases(summary, t=float(summary["T"].max()))
         return model
     except ConvergenceError:
-        return BetaGeoModel(penalizer_coef=0.001).fit(summary, time_unit=time_unit)
+        return clone(candidate).set_params(penalizer_coef=0.001).fit(summary, time_unit=time_unit)
 
 
 def _value_per_purchase(
@@ -167,8 +222,18 @@ def _value_per_purchase(
     return model, note, model.excluded_
 
 
-def _valuation(summary: pd.DataFrame, *, margin: bool = True) -> Valuation:
-    purchases = _transaction_model(summary, REPORT_TIME_UNIT)
+def _valuation(
+    summary: pd.DataFrame,
+    *,
+    margin: bool = True,
+    transactions: pd.DataFrame | None = None,
+    observation_end: pd.Timestamp | None = None,
+) -> Valuation:
+    selection, months = (None, 0)
+    if transactions is not None and observation_end is not None:
+        selection, months = _selection(transactions, observation_end, REPORT_TIME_UNIT)
+    name = selection.chosen if selection is not None else DEFAULT_MODEL
+    purchases = _transaction_model(summary, REPORT_TIME_UNIT, name)
     spend, spend_note, excluded = _value_per_purchase(summary)
     table = customer_lifetime_value(
         purchases,
@@ -179,7 +244,7 @@ def _valuation(summary: pd.DataFrame, *, margin: bool = True) -> Valuation:
         value="margin" if margin else "revenue",
     )
     table.index = table.index.astype(str)
-    return Valuation(table, purchases, spend_note, excluded)
+    return Valuation(table, purchases, spend_note, excluded, name, selection, months)
 
 
 def has_costs(transactions: pd.DataFrame) -> bool:
@@ -230,7 +295,9 @@ def report_inputs(
     valuation: Valuation | None = None
     valuation_error: ClientalyticsError | None = None
     try:
-        valuation = _valuation(summary, margin=costs)
+        valuation = _valuation(
+            summary, margin=costs, transactions=transactions, observation_end=base.observation_end
+        )
     except ClientalyticsError as err:
         valuation_error = err
     rfm: pd.DataFrame | None = None

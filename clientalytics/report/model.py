@@ -136,6 +136,20 @@ def _safe(value: object, formatter: object) -> str:
     return DASH if is_undefined(value) else formatter(value)  # type: ignore[operator]
 
 
+def _cell_class(kind: str, value: object, text: str) -> str:
+    """Return a cell's CSS kind: ``k-long`` for long texts, ``k-note`` for a note in numbers.
+
+    A note such as "not enough data" in a column of numbers may wrap; numbers never do.
+    """
+    if kind == "money_short":  # styled as money
+        kind = "money"
+    if kind == "text":
+        return f"{kind} k-long" if len(text) > 40 else kind
+    if isinstance(value, str) and " " in text:
+        return f"{kind} k-note"
+    return kind
+
+
 def table_to_html(
     frame: pd.DataFrame,
     tr: Translator,
@@ -215,7 +229,7 @@ def table_to_html(
                 {
                     "text": text,
                     "key": sort_key(text if column in terms else value),
-                    "kind": f"{kind} k-long" if kind == "text" and len(text) > 40 else kind,
+                    "kind": _cell_class(kind, value, text),
                     "label": labels[columns.index(column)],
                     "flag": flag_text if small and column == columns[0] else "",
                 }

@@ -13,8 +13,11 @@ from clientalytics.retention.activity import AliveRule, client_activity
 from clientalytics.retention.coefficients import (
     COEFFICIENT_COLUMNS,
     RENEWAL_COLUMNS,
+    Segmenter,
     contract_renewal_rate,
+    retention_by_start_segment,
     retention_coefficients,
+    rfm_segments_as_of,
 )
 from clientalytics.retention.cohorts import COHORT_COLUMNS, cohort_matrix, cohort_table
 from clientalytics.retention.survival import (
@@ -33,6 +36,7 @@ __all__ = [
     "LIFETIME_COLUMNS",
     "RENEWAL_COLUMNS",
     "AliveRule",
+    "Segmenter",
     "client_activity",
     "client_lifetimes",
     "cohort_matrix",
@@ -40,6 +44,8 @@ __all__ = [
     "compare_survival",
     "contract_renewal_rate",
     "median_lifetime",
+    "retention_by_start_segment",
     "retention_coefficients",
+    "rfm_segments_as_of",
     "survival_curve",
 ]

@@ -5,7 +5,14 @@ and lost clients. Three definitions are supported:
 
 - **purchases** (non-contractual world): a client is active at the end of month
   ``m`` when it placed an order in one of the ``activity_window`` months ending
-  with ``m`` (``activity_window=3``: an order in ``m``, ``m - 1`` or ``m - 2``);
+  with ``m`` (``activity_window=3``: an order in ``m``, ``m - 1`` or ``m - 2``).
+  The default window is :data:`clientalytics.status.ACTIVE_MONTHS` (twelve
+  months), the library's one definition of an active client
+  (:mod:`clientalytics.status`) read on calendar months: at a month end, a
+  client is active by this rule exactly when :func:`clientalytics.status.client_status`
+  calls it new or active at that day, up to the calendar (twelve calendar months
+  ending with ``m`` against the 365 days up to its last day). A shorter window is
+  a parameter for firms whose clients order more often, not another definition;
 - **contracts** (contractual world): a client is active at the end of month ``m``
   while one of its contracts runs on that day (``start_date <= month end <
   expiry_date``);
@@ -13,6 +20,8 @@ and lost clients. Three definitions are supported:
   month ``m`` when a fitted buy-till-you-die model (e.g.
   :class:`clientalytics.clv.BetaGeoModel`) gives it a probability of being alive of
   at least a threshold, computed from its history up to that day (:class:`AliveRule`).
+  This is a model-based alternative the caller chooses explicitly; it is never
+  a default.
 
 The monthly state is computed inside the engine of the transactions frame (pandas,
 Polars, DuckDB, ... through narwhals); coefficients and cohorts built on it run
@@ -37,6 +46,7 @@ from clientalytics.periods import (
     period_start,
 )
 from clientalytics.schema import require
+from clientalytics.status import ACTIVE_MONTHS
 from clientalytics.summary import summarize
 
 Activity = Literal["purchases", "contracts", "alive"]
@@ -329,7 +339,7 @@ def client_activity(
     transactions: Any,
     *,
     activity: Activity = "purchases",
-    activity_window: int = 3,
+    activity_window: int = ACTIVE_MONTHS,
     contracts: Any = None,
     alive: AliveRule | None = None,
     observation_end: pd.Timestamp | str | None = None,
@@ -347,8 +357,9 @@ def client_activity(
         Definition of an active client: an order within ``activity_window``
         months, a running contract, or a model's probability alive at least a
         threshold (see :mod:`clientalytics.retention.activity`).
-    activity_window : int
-        Months an order keeps a client active (purchases world only).
+    activity_window : int, default :data:`clientalytics.status.ACTIVE_MONTHS`
+        Months an order keeps a client active (purchases world only); the default
+        is the library's one definition of an active client.
     contracts : DataFrame-like, optional
         Contracts table (needed for ``activity="contracts"``).
     alive : AliveRule, optional

@@ -19,6 +19,7 @@ frame; only one row per period and group comes back to pandas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -43,6 +44,7 @@ from clientalytics.retention.activity import (
     resolve_end_month,
 )
 from clientalytics.schema import require
+from clientalytics.status import ACTIVE_MONTHS
 
 #: Columns of the frame returned by :func:`retention_coefficients`, in order.
 COEFFICIENT_COLUMNS = [
@@ -75,7 +77,7 @@ def retention_coefficients(
     *,
     time_unit: TimeUnit = "M",
     activity: Activity = "purchases",
-    activity_window: int = 3,
+    activity_window: int = ACTIVE_MONTHS,
     contracts: Any = None,
     alive: AliveRule | None = None,
     clients: pd.DataFrame | pd.Series | None = None,
@@ -99,8 +101,9 @@ def retention_coefficients(
         Definition of an active client: an order in the last ``activity_window``
         months, a running contract, or a buy-till-you-die model's probability alive
         at least a threshold (see :mod:`clientalytics.retention.activity`).
-    activity_window : int
-        Months an order keeps a client active (purchases world).
+    activity_window : int, default :data:`clientalytics.status.ACTIVE_MONTHS`
+        Months an order keeps a client active (purchases world); the default is
+        the library's one definition of an active client.
     contracts : DataFrame-like, optional
         Contracts table; required for ``activity="contracts"``.
     alive : AliveRule, optional
@@ -355,3 +358,100 @@ def contract_renewal_rate(
     out["renewed"] = out["renewed"].astype("int64")
     out["renewal_rate"] = out["renewed"] / out["expiring"]
     return out[RENEWAL_COLUMNS]
+
+
+#: Labels a client by its history before a date: ``segmenter(history, as_of)``
+#: returns a Series of group labels indexed by client id, computed only from
+#: ``history`` (the orders before the period start) as of ``as_of``.
+Segmenter = Callable[[pd.DataFrame, pd.Timestamp], pd.Series]
+
+
+def rfm_segments_as_of(history: pd.DataFrame, as_of: pd.Timestamp, *, bins: int = 5) -> pd.Series:
+    """RFM segments (default 1-5 segment map) from ``history`` alone, as of ``as_of``.
+
+    The default :data:`Segmenter` of :func:`retention_by_start_segment`.
+    """
+    from clientalytics.segmentation import rfm_scores, rfm_segments
+
+    cost = "variable_cost" if "variable_cost" in history.columns else None
+    scores = rfm_scores(history, bins=bins, observation_end=as_of, cost_col=cost)
+    return rfm_segments(scores, bins=bins)
+
+
+def retention_by_start_segment(
+    transactions: Any,
+    *,
+    segmenter: Segmenter | None = None,
+    time_unit: TimeUnit = "Y",
+    activity_window: int = ACTIVE_MONTHS,
+    observation_end: pd.Timestamp | str | None = None,
+    last_periods: int | None = None,
+) -> pd.DataFrame:
+    """Retention per period by the segment each client had at the period's START.
+
+    A segment computed at the end of a period already knows how the period went:
+    RFM calls a client who stopped ordering "Hibernating" or "At Risk" and one who
+    kept ordering "Champions", so retention judged over that same period by such a
+    label is close to 0 % or 100 % by construction. Here each period's clients are
+    labelled by ``segmenter`` from the orders *before* the period starts only, and
+    that period alone is judged with those labels.
+
+    Parameters
+    ----------
+    transactions : DataFrame-like
+        Orders (``client_id``, ``date``, ``revenue``; ``variable_cost`` optional).
+    segmenter : callable, optional
+        ``segmenter(history, as_of) -> Series`` of labels by client id, from the
+        orders before the period start (``history``), as of the instant just before
+        it (``as_of``). Default :func:`rfm_segments_as_of` (RFM segments, 1-5
+        scores).
+    time_unit : {"M", "Q", "Y"}
+        Period judged (default calendar years).
+    activity_window : int, default :data:`clientalytics.status.ACTIVE_MONTHS`
+        As in :func:`retention_coefficients`.
+    observation_end : timestamp, optional
+        Last observed day; periods are reported up to the last complete one.
+    last_periods : int, optional
+        Judge only this many latest periods (default: every period with clients
+        active at its start and orders before it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`retention_coefficients` (:data:`COEFFICIENT_COLUMNS`);
+        ``group`` is the segment at the period start. Clients without an order
+        before the start (the period's newly acquired) have no segment and are in
+        no group's ``clients_start``.
+    """
+    frame = collect(to_lazy(transactions))
+    require(frame, "transactions", ["client_id", "date", "revenue"])
+    label = segmenter or rfm_segments_as_of
+    dates = pd.to_datetime(frame["date"])
+    overall = retention_coefficients(
+        frame,
+        time_unit=time_unit,
+        activity_window=activity_window,
+        observation_end=observation_end,
+    )
+    starts = sorted(overall["period"].unique())
+    if last_periods is not None:
+        starts = starts[-int(last_periods) :] if last_periods > 0 else []
+    parts = []
+    for start in starts:
+        start = pd.Timestamp(start)
+        history = frame[dates < start]
+        if history.empty:
+            continue
+        groups = label(history, start - pd.Timedelta(microseconds=1))
+        judged = retention_coefficients(
+            frame,
+            time_unit=time_unit,
+            activity_window=activity_window,
+            clients=groups.rename("segment"),
+            observation_end=observation_end,
+        )
+        parts.append(judged[judged["period"] == start])
+    if not parts:
+        return pd.DataFrame(columns=COEFFICIENT_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    return out[COEFFICIENT_COLUMNS].reset_index(drop=True)

@@ -24,6 +24,7 @@ from clientalytics.exceptions import ValidationError
 from clientalytics.periods import MONTHS_PER_PERIOD, TIME_UNITS, TimeUnit, check_time_unit
 from clientalytics.retention.activity import Activity, group_map
 from clientalytics.schema import require
+from clientalytics.status import ACTIVE_MONTHS
 from clientalytics.summary import summarize
 
 #: Columns of the frame returned by :func:`client_lifetimes`, in order.
@@ -46,7 +47,7 @@ def client_lifetimes(
     *,
     observation_end: pd.Timestamp | str,
     activity: Activity = "purchases",
-    activity_window: int = 3,
+    activity_window: int = ACTIVE_MONTHS,
     contracts: Any = None,
     clients: pd.DataFrame | pd.Series | None = None,
     by: str | None = None,
@@ -63,8 +64,9 @@ def client_lifetimes(
     activity : {"purchases", "contracts"}
         ``"purchases"``: churn happens ``activity_window`` months after the last
         order; ``"contracts"``: churn happens when the client's last contract ends.
-    activity_window : int
-        Months after the last order at which a silent client counts as lost.
+    activity_window : int, default :data:`clientalytics.status.ACTIVE_MONTHS`
+        Months after the last order at which a silent client counts as lost; the
+        default is the library's one definition of a lost client.
     contracts : DataFrame-like, optional
         Contracts table (needed for ``activity="contracts"``).
     clients : DataFrame or Series, optional

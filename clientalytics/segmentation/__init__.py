@@ -5,8 +5,11 @@ Each idea lives in its own module; the names below are the public interface.
 
 from clientalytics.segmentation.abc_xyz import (
     ABC_XYZ_TREATMENTS,
+    ACTIVE_XYZ_COLUMNS,
+    OTHER_TREATMENTS,
     abc_classes,
     abc_xyz_matrix,
+    active_xyz_classes,
     per_period_revenue,
     xyz_classes,
 )
@@ -29,7 +32,9 @@ from clientalytics.segmentation.typology import (
 
 __all__ = [
     "ABC_XYZ_TREATMENTS",
+    "ACTIVE_XYZ_COLUMNS",
     "DEFAULT_SEGMENT_MAP",
+    "OTHER_TREATMENTS",
     "PYRAMID_TIERS",
     "RFM_COLUMNS",
     "RelationRules",
@@ -37,6 +42,7 @@ __all__ = [
     "SegmentRule",
     "abc_classes",
     "abc_xyz_matrix",
+    "active_xyz_classes",
     "client_matrix",
     "contract_state",
     "customer_pyramid",

@@ -5,6 +5,16 @@ ABC ranks clients by their share of revenue (or margin): the top clients holding
 stability of each client's demand by the coefficient of variation of its revenue
 per period: X stable, Y fluctuating, Z erratic. Crossing both gives nine cells,
 each with a suggested treatment.
+
+Demand stability is a question about clients that still order. A lost client's
+series, run to the end of the data, is mostly empty months and would look erratic
+(Z) though it simply stopped. :func:`active_xyz_classes` therefore grades only the
+clients that are new or active at the observation end (:mod:`clientalytics.status`)
+over a stated window, the last :data:`~clientalytics.status.ACTIVE_MONTHS` complete
+months by default; lost clients get their own class ``"lost"`` (a win-back case,
+no stability advice), and a new client is judged over its months since its first
+order and flagged ``short_history``. :func:`xyz_classes` is the plain coefficient
+of variation over a given window, for every client with an order in it.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from clientalytics.periods import (
 )
 from clientalytics.schema import require
 from clientalytics.segmentation._inputs import as_value_series
+from clientalytics.status import ACTIVE_MONTHS, client_status
 
 #: Columns of :func:`abc_classes`, in order.
 ABC_COLUMNS = ["value", "share", "cumulative_share", "rank", "abc"]
@@ -45,6 +56,14 @@ ABC_XYZ_TREATMENTS: dict[str, str] = {
     "CY": "Small, fluctuating: standard terms, self-service channels.",
     "CZ": "Small and erratic: minimal effort; reprice or stop if loss-making.",
 }
+#: Rows of :func:`abc_xyz_matrix` beyond the nine cells, for clients without a
+#: demand-stability class (:func:`active_xyz_classes`).
+OTHER_TREATMENTS: dict[str, str] = {
+    "new": "New client, too few months to judge its demand: onboard it, grade it later.",
+    "lost": "Lost client, no order in twelve months: a win-back case, not a stability one.",
+}
+#: Columns of :func:`active_xyz_classes`, in order.
+ACTIVE_XYZ_COLUMNS = ["status", *XYZ_COLUMNS]
 
 
 def _check_thresholds(thresholds: tuple[float, float], name: str) -> None:
@@ -275,19 +294,11 @@ def xyz_classes(
         )
     series["revenue"] = series["revenue"].clip(lower=0.0)
     grouped = series.groupby("client_id", sort=True)
-    total = grouped["revenue"].sum()
     client_first = grouped["period"].min()
-    begin = client_first if since == "first_purchase" else pd.Series(first_p, index=total.index)
-    periods = (last_p - begin + 1).astype("int64")
-    mean = total / periods
-    # two-pass variance: observed periods' squared deviations, plus empty periods at 0
-    deviation = series["revenue"] - series["client_id"].map(mean)
-    observed_sq = (deviation**2).groupby(series["client_id"]).sum()
-    observed_n = grouped.size()
-    variance = (observed_sq + (periods - observed_n) * mean**2) / periods
-    std = np.sqrt(np.maximum(variance, 0.0))
-    cv = np.where(mean > 0, std / mean.where(mean > 0, 1.0), 0.0)
-    cv = np.where(std <= 1e-12 * np.maximum(mean, 1.0), 0.0, cv)
+    begin = (
+        client_first if since == "first_purchase" else pd.Series(first_p, index=client_first.index)
+    )
+    periods, mean, std, cv = _variation(series, begin, last_p)
     short = periods < min_periods
     low, high = thresholds
     xyz = np.where(cv < low, "X", np.where(cv <= high, "Y", "Z"))
@@ -301,10 +312,130 @@ def xyz_classes(
             "short_history": short.astype(bool),
             "xyz": xyz,
         },
-        index=total.index,
+        index=periods.index,
     )
     out.index.name = "client_id"
     return out
+
+
+def _variation(
+    series: pd.DataFrame, begin: pd.Series, last_p: int
+) -> tuple[pd.Series, pd.Series, pd.Series, np.ndarray]:
+    """Periods, mean, population std and cv of each client's series from ``begin`` to ``last_p``.
+
+    ``series`` has ``client_id``, ``period`` and ``revenue`` (floored at zero) for
+    the periods with a row; missing periods count as zero.
+    """
+    grouped = series.groupby("client_id", sort=True)
+    total = grouped["revenue"].sum()
+    periods = (last_p - begin.reindex(total.index) + 1).astype("int64")
+    mean = total / periods
+    # two-pass variance: observed periods' squared deviations, plus empty periods at 0
+    # (astype: an empty map keeps the ids' text dtype on pandas 3)
+    deviation = series["revenue"] - series["client_id"].map(mean).astype(float)
+    observed_sq = (deviation**2).groupby(series["client_id"]).sum()
+    observed_n = grouped.size()
+    variance = (observed_sq + (periods - observed_n) * mean**2) / periods
+    std = pd.Series(np.sqrt(np.maximum(variance.to_numpy(dtype=float), 0.0)), index=mean.index)
+    cv = np.where(mean > 0, std / mean.where(mean > 0, 1.0), 0.0)
+    cv = np.where(std <= 1e-12 * np.maximum(mean, 1.0), 0.0, cv)
+    return periods, mean, std, cv
+
+
+def active_xyz_classes(
+    transactions: Any,
+    *,
+    observation_end: pd.Timestamp | str | dt.date | None = None,
+    window_months: int = ACTIVE_MONTHS,
+    thresholds: tuple[float, float] = (0.10, 0.25),
+    min_periods: int = 2,
+) -> pd.DataFrame:
+    """XYZ classes of the clients that still order; lost clients in a class of their own.
+
+    Parameters
+    ----------
+    transactions : DataFrame-like
+        Orders (``client_id``, ``date``, ``revenue``) in any engine.
+    observation_end : timestamp, optional
+        Date the classes describe (default: the latest transaction). Each client's
+        status at this date comes from :func:`clientalytics.status.client_status`.
+    window_months : int, default :data:`clientalytics.status.ACTIVE_MONTHS`
+        Length of the window, in calendar months: the last ``window_months``
+        complete months up to ``observation_end`` (the month of
+        ``observation_end`` counts only when it ends on its last day).
+    thresholds : (float, float)
+        Coefficient-of-variation limits of X and Y (default 10 % and 25 %).
+    min_periods : int
+        A new client with fewer months than this since its first order is not
+        graded: class ``"new"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by client id (text, sorted), one row per client with an order up to
+        ``observation_end``, columns :data:`ACTIVE_XYZ_COLUMNS`:
+
+        - ``status``: ``new``, ``active`` or ``lost`` at ``observation_end``;
+        - ``periods``: months in the client's series: the whole window, or for a
+          client whose first order lies in the window, the months from that
+          order's month to the window's end (0 for lost clients);
+        - ``mean_revenue``, ``std_revenue`` (population, ddof = 0) and ``cv`` of
+          monthly revenue over those months (empty months count as zero; NaN for
+          lost clients);
+        - ``short_history``: the series is shorter than the window (a new client);
+        - ``xyz``: ``"X"``, ``"Y"`` or ``"Z"`` as in :func:`xyz_classes` for new and
+          active clients; ``"new"`` for a new client with fewer than
+          ``min_periods`` months; ``"lost"`` for lost clients, whatever their past
+          demand.
+
+    Raises
+    ------
+    ValidationError
+        Empty input, missing columns or values, or bad options.
+    """
+    if int(window_months) < 1:
+        raise ValidationError(f"window_months must be at least 1, got {window_months!r}")
+    if min_periods < 1:
+        raise ValidationError(f"min_periods must be >= 1, got {min_periods}")
+    _check_thresholds(thresholds, "XYZ")
+    frame = collect(to_lazy(transactions))
+    require(frame, "transactions", ["client_id", "date", "revenue"])
+    if frame.empty:
+        raise ValidationError("transactions: the table is empty")
+    dates = pd.to_datetime(frame["date"])
+    end = pd.Timestamp(observation_end) if observation_end is not None else dates.max()
+    frame = frame.assign(client_id=frame["client_id"].astype(str), date=dates)[dates <= end]
+    status = client_status(frame, observation_end=end)
+    last_p = period_index(end.normalize() + pd.Timedelta(days=1), "M") - 1
+    first_p = last_p - int(window_months) + 1
+    series = per_period_revenue(frame[["client_id", "date", "revenue"]], time_unit="M")
+    series = series[(series["period"] >= first_p) & (series["period"] <= last_p)].copy()
+    series["revenue"] = series["revenue"].clip(lower=0.0)
+    graded = status.index[status.isin(["new", "active"])]
+    series = series[series["client_id"].isin(graded)]
+    placed = frame[frame["revenue"] > 0]
+    first_order = placed.groupby("client_id")["date"].min().reindex(graded)
+    first_month = pd.Series(
+        [period_index(d, "M") for d in first_order], index=graded, dtype="int64"
+    )
+    begin = first_month.clip(lower=first_p)
+    periods, mean, std, cv = _variation(series, begin, last_p)
+    out = pd.DataFrame(index=status.index)
+    out["status"] = status.to_numpy()
+    out["periods"] = periods.reindex(out.index).fillna(0).astype("int64")
+    out["mean_revenue"] = mean.reindex(out.index).astype(float)
+    out["std_revenue"] = std.reindex(out.index).astype(float)
+    out["cv"] = pd.Series(cv, index=periods.index, dtype=float).reindex(out.index)
+    out["short_history"] = (out["status"] != "lost") & (out["periods"] < int(window_months))
+    low, high = thresholds
+    grade = np.where(out["cv"] < low, "X", np.where(out["cv"] <= high, "Y", "Z"))
+    xyz = np.where(out["periods"] < min_periods, "new", grade)
+    out["xyz"] = np.where(out["status"] == "lost", "lost", xyz)
+    # An active client with no order in the complete months (only in a partial
+    # last month) has an empty series: it is graded as new.
+    out.loc[(out["status"] != "lost") & out["mean_revenue"].isna(), "xyz"] = "new"
+    out.index.name = "client_id"
+    return out[ACTIVE_XYZ_COLUMNS]
 
 
 def abc_xyz_matrix(
@@ -324,8 +455,12 @@ def abc_xyz_matrix(
     -------
     pandas.DataFrame
         Nine rows indexed ``AX`` .. ``CZ`` (all cells, empty ones with zeros),
-        columns ``abc``, ``xyz``, ``clients``, ``client_share``, ``value`` (sum of the
-        ABC value), ``value_share`` (share of the total value) and ``treatment``.
+        then, when ``xyz`` has them (:func:`active_xyz_classes`), one row ``new``
+        and one row ``lost`` for the clients of any ABC class without a
+        demand-stability grade (their ``abc`` is ``"all"``); columns ``abc``,
+        ``xyz``, ``clients``, ``client_share``, ``value`` (sum of the ABC value),
+        ``value_share`` (share of the total value) and ``treatment``
+        (:data:`ABC_XYZ_TREATMENTS`, :data:`OTHER_TREATMENTS`).
 
     Raises
     ------
@@ -343,14 +478,17 @@ def abc_xyz_matrix(
             f"(e.g. {only_xyz[:3].tolist()})"
         )
     joined = abc[["abc", "value"]].join(xyz[["xyz"]])
-    joined["cell"] = joined["abc"] + joined["xyz"]
+    other = joined["xyz"].isin(list(OTHER_TREATMENTS))
+    joined["cell"] = (joined["abc"] + joined["xyz"]).where(~other, joined["xyz"])
     counts = joined.groupby("cell").size()
     values = joined.groupby("cell")["value"].sum()
-    cells = list(ABC_XYZ_TREATMENTS)
+    extra = [c for c in OTHER_TREATMENTS if other.any()]
+    cells = list(ABC_XYZ_TREATMENTS) + extra
+    treatments = {**ABC_XYZ_TREATMENTS, **OTHER_TREATMENTS}
     out = pd.DataFrame(
         {
-            "abc": [c[0] for c in cells],
-            "xyz": [c[1] for c in cells],
+            "abc": [c[0] for c in ABC_XYZ_TREATMENTS] + ["all"] * len(extra),
+            "xyz": [c[1] for c in ABC_XYZ_TREATMENTS] + extra,
             "clients": counts.reindex(cells, fill_value=0).astype("int64").to_numpy(),
             "value": values.reindex(cells, fill_value=0.0).astype(float).to_numpy(),
         },
@@ -359,5 +497,5 @@ def abc_xyz_matrix(
     out["client_share"] = out["clients"] / float(len(joined))
     total = float(joined["value"].sum())
     out["value_share"] = out["value"] / total if total != 0 else 0.0
-    out["treatment"] = [ABC_XYZ_TREATMENTS[c] for c in cells]
+    out["treatment"] = [treatments[c] for c in cells]
     return out[["abc", "xyz", "clients", "client_share", "value", "value_share", "treatment"]]

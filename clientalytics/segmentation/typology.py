@@ -18,6 +18,7 @@ from clientalytics.enums import ContractStatus, RelationToFirm
 from clientalytics.exceptions import ValidationError
 from clientalytics.schema import require
 from clientalytics.segmentation._inputs import check_finite
+from clientalytics.status import ACTIVE_DAYS
 
 #: Contract states of :func:`contract_state`.
 CONTRACT_STATES = ("active", "expired", "none")
@@ -74,17 +75,24 @@ def contract_state(
 class RelationRules:
     """Thresholds of :func:`relation_to_firm` (all in days unless said otherwise).
 
+    The day thresholds default to the library's one definition of a client's
+    status (:mod:`clientalytics.status`): ``ACTIVE_DAYS - 1`` (364) days, so with
+    the defaults a client is ``new`` exactly when its status is ``new``, it has
+    stopped ordering exactly when its status is ``lost``, and ``lost`` is exactly
+    the status ``lost``. Shorter thresholds, or ``contract_keeps_client=True``, are
+    a parameter of the typology, not another definition of new or lost.
+
     Attributes
     ----------
     new_days : int
         A client whose first order is at most this many days before the
-        observation end is new (default 180).
+        observation end is new (default 364: the status ``new``).
     inactive_days : int
         A client with no order for more than this many days has stopped ordering
-        (default 180).
+        (default 364: the status ``lost``).
     lost_days : int
         A client without an active contract and with no order for more than this
-        many days is lost even if no contract ever expired (default 365).
+        many days is lost even if no contract ever expired (default 364).
     permanent_min_orders : int
         Orders a regular client has placed at least (default 4).
     permanent_max_gap_days : float
@@ -92,14 +100,20 @@ class RelationRules:
     permanent_requires_contract : bool
         Require an active contract for permanent (default False: regular ordering
         suffices when no contract data is given or the client trades without one).
+    contract_keeps_client : bool
+        A client that stopped ordering is lost only when its contract expired or,
+        with no active contract, after ``lost_days`` (True), or whenever it has
+        stopped ordering (default False: the library's one definition of lost, which
+        a running contract without orders does not change).
     """
 
-    new_days: int = 180
-    inactive_days: int = 180
-    lost_days: int = 365
+    new_days: int = ACTIVE_DAYS - 1
+    inactive_days: int = ACTIVE_DAYS - 1
+    lost_days: int = ACTIVE_DAYS - 1
     permanent_min_orders: int = 4
     permanent_max_gap_days: float = 90.0
     permanent_requires_contract: bool = False
+    contract_keeps_client: bool = False
 
     def __post_init__(self) -> None:
         """Check the thresholds are positive and ordered."""
@@ -162,15 +176,15 @@ def relation_to_firm(
     1. **potential**: no order (known only from the clients table, a request, a
        contact or a contract);
     2. **new**: first order at most ``new_days`` ago;
-    3. **lost**: stopped ordering (no order for more than ``inactive_days``) and
-       either the contract state is ``expired`` or there is no active contract and
-       no order for more than ``lost_days``;
+    3. **lost**: stopped ordering (no order for more than ``inactive_days``); with
+       ``contract_keeps_client``, only when also the contract state is ``expired``
+       or there is no active contract and no order for more than ``lost_days``;
     4. **permanent**: still ordering (last order within ``inactive_days``), at least
        ``permanent_min_orders`` orders with a mean gap of at most
        ``permanent_max_gap_days`` and, when ``permanent_requires_contract``, an
        active contract; an active contract with regular orders is always permanent;
-    5. **occasional**: everyone else with orders (irregular buyers, and clients with
-       an active contract who stopped ordering).
+    5. **occasional**: everyone else with orders (irregular buyers, and, with
+       ``contract_keeps_client``, clients with an active contract who stopped ordering).
     """
     rules = rules or RelationRules()
     end = pd.Timestamp(observation_end).normalize()
@@ -220,7 +234,11 @@ def relation_to_firm(
     sf = since_first.fillna(-1).to_numpy()
     sl = since_last.fillna(-1).to_numpy()
     stopped = has_orders & (sl > rules.inactive_days)
-    lost = stopped & (((state == "expired").to_numpy()) | (~active & (sl > rules.lost_days)))
+    lost = stopped & (
+        ((state == "expired").to_numpy())
+        | (~active & (sl > rules.lost_days))
+        | (not rules.contract_keeps_client)
+    )
     regular = (n.to_numpy() >= rules.permanent_min_orders) & (gap <= rules.permanent_max_gap_days)
     permanent = has_orders & ~stopped & regular
     if rules.permanent_requires_contract:

@@ -218,6 +218,7 @@ def test_grocery_regularity_beats_poisson(grocery_split, cls):
     poisson = (ModifiedBetaGeoModel if cls.dropout_at_zero else BetaGeoModel)().fit(cal)
     assert profile.loc[1, "log_likelihood"] == pytest.approx(poisson.log_likelihood_, abs=1e-6)
     n_params = 5
+    assert model.n_params_ == n_params
     assert model.aic_ == pytest.approx(2 * n_params - 2 * model.log_likelihood_)
     assert model.client_log_likelihood(cal).sum() == pytest.approx(model.log_likelihood_)
 
@@ -276,3 +277,16 @@ def test_missing_or_inconsistent_regularity_column():
     sample = _model(BetaGeoCNBDModel, 1).sample(np.full(500, 52.0), random_state=0)
     fitted = BetaGeoCNBDModel(k=1).fit(sample[["frequency", "recency", "T"]])
     assert fitted.k_ == 1
+
+
+def test_compare_models_counts_an_estimated_k(grocery_split):
+    """k chosen by the fit is a fifth parameter in the comparison table; a given k is not."""
+    data = grocery_split
+    table = compare_models(
+        {"estimated k": BetaGeoCNBDModel(max_k=3), "given k": BetaGeoCNBDModel(k=2)},
+        data,
+    )
+    assert table.loc["estimated k", "n_params"] == 5
+    assert table.loc["given k", "n_params"] == 4
+    fitted = BetaGeoCNBDModel(max_k=3).fit(_calibration(data), time_unit="W")
+    assert table.loc["estimated k", "aic"] == pytest.approx(fitted.aic_)

@@ -10,6 +10,7 @@ from clientalytics.clv import (
     customer_equity,
     customer_lifetime_value,
 )
+from clientalytics.clv.intervals import _bounds
 from clientalytics.clv.uncertainty import parameter_draws
 from clientalytics.clv.value import customer_value_draws
 from clientalytics.exceptions import ValidationError
@@ -173,3 +174,51 @@ def test_residual_value_is_dert_times_value(fitted, cdnow_monetary):
     long = customer_lifetime_value(model, spend, some, value="revenue", horizon_months=600)
     assert (long["clv"] <= table["clv"].head(100) * 1.01).all()
     assert long["clv"].sum() == pytest.approx(table["clv"].head(100).sum(), rel=0.02)
+
+
+def test_shared_valuations_give_the_per_client_bounds_and_totals(fitted, cdnow_monetary):
+    """Bounds and segment totals formed once per distinct valuation equal the per-client
+    replicates, negative margin rates included (they swap the bounds)."""
+    model, spend = fitted
+    summary = cdnow_monetary.head(3000)
+    rng = np.random.default_rng(3)
+    margin = pd.Series(rng.uniform(-0.3, 0.6, len(summary)), index=summary.index)
+    draws = customer_value_draws(
+        model,
+        spend,
+        summary,
+        margin_rate=margin,
+        n_bootstrap=30,
+        method="parametric",
+        random_state=2,
+    )
+    codes, first = draws.valuations()
+    assert len(first) < len(summary)
+    # one-time buyers of one history share a valuation
+    assert codes.max() == len(first) - 1 and (codes[first] == np.arange(len(first))).all()
+    every = slice(0, len(summary))
+    replicates = draws.clv(every)
+    lower, upper = np.quantile(replicates, [0.05, 0.95], axis=1)
+    table = draws.interval_table(0.9)
+    np.testing.assert_allclose(table["clv_lower"], lower, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(table["clv_upper"], upper, rtol=1e-9, atol=1e-12)
+    assert (margin < 0).any() and (table["clv_lower"] <= table["clv_upper"]).all()
+    spend_lo, spend_hi = np.quantile(draws.value_per_purchase(every), [0.05, 0.95], axis=1)
+    np.testing.assert_allclose(table["expected_value_per_purchase_lower"], spend_lo, rtol=1e-12)
+    np.testing.assert_allclose(table["expected_value_per_purchase_upper"], spend_hi, rtol=1e-12)
+    labels = np.where(summary["frequency"].to_numpy() > 1, "repeat", "rare")
+    totals = np.zeros((2, draws.n_replicates))
+    for k, name in enumerate(["repeat", "rare"]):
+        totals[k] = replicates[labels == name].sum(axis=0)
+    equity = draws.equity(labels).loc[["repeat", "rare"]].to_numpy()
+    np.testing.assert_allclose(equity, totals, rtol=1e-9)
+
+
+@pytest.mark.parametrize("level", [0.5, 0.8, 0.9, 0.95])
+@pytest.mark.parametrize("n_replicates", [1, 2, 7, 200])
+def test_bounds_equal_numpy_quantile(level, n_replicates):
+    values = np.random.default_rng(n_replicates).gamma(2.0, 3.0, size=(50, n_replicates))
+    lower, upper = _bounds(values, level)
+    expected = np.quantile(values, [(1 - level) / 2, (1 + level) / 2], axis=1)
+    np.testing.assert_array_equal(lower, expected[0])
+    np.testing.assert_array_equal(upper, expected[1])

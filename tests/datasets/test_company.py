@@ -42,12 +42,16 @@ def test_every_table_passes_validation_without_rejections(company):
 def test_no_event_after_observation_end(company):
     for name in TABLES:
         for col in SCHEMAS[name].columns:
-            if col.kind == "datetime" and col.name not in ("start_date", "expiry_date"):
+            scheduled = ("start_date", "expiry_date", "due_date")
+            if col.kind == "datetime" and col.name not in scheduled:
                 values = getattr(company, name)[col.name].dropna()
                 assert (values < END).all(), (name, col.name, values.max())
     # Scheduled dates may lie ahead only for contracts already signed.
     future = company.contracts[company.contracts["start_date"] >= END]
     assert set(future["status"]) <= {"signed"}
+    # Invoices may fall due after the end, but only for invoices still open.
+    due_later = company.invoices[company.invoices["due_date"] >= END]
+    assert len(due_later) > 0 and due_later["paid_date"].isna().sum() > 0.5 * len(due_later)
 
 
 def test_contract_dates_in_order_and_status_consistent(company):
@@ -115,7 +119,9 @@ def test_requests_response_order_and_freight_items(company):
     ]
     assert commercial[freight].notna().all().all()
     assert r.loc[r["request_type"] != "commercial", freight].isna().all().all()
-    assert set(r["outcome"]) <= {"won", "lost", "declined", "pending"}
+    allowed = SCHEMAS["requests"].column("outcome").allowed
+    assert allowed is not None and set(r["outcome"]) <= set(allowed)
+    assert {"won", "lost", "pending"} <= set(r["outcome"])
 
 
 def test_managers_cover_clients_of_their_region(company):
@@ -149,7 +155,7 @@ def test_margins_vary_and_some_clients_lose_money(company):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_calibration_of_the_default_company(seed):
     tx = generate_transactions(1000, 3, seed=seed)
-    assert 20_000 <= len(tx) <= 40_000
+    assert 35_000 <= len(tx) <= 60_000  # test-time budget of the sample
     orders = tx[tx["revenue"] > 0].groupby("client_id").size()
     assert 850 <= len(orders) <= 960  # about 8 % prospects never order
     assert 0.05 <= (orders == 1).mean() <= 0.25  # one-time buyers
@@ -171,7 +177,7 @@ def test_relationship_programme_and_typology_shares(company):
     assert len(referred) > 30
     assert (referred["acquisition_channel"] == "referral").all()
     spend_channels = set(company.marketing_spend["channel"])
-    assert set(c["acquisition_channel"]) - spend_channels == {"referral"}
+    assert set(c["acquisition_channel"]) - {"referral"} <= spend_channels
 
 
 def test_unhappy_and_complaining_clients_are_lost_more_often(company):
@@ -192,7 +198,9 @@ def test_unhappy_and_complaining_clients_are_lost_more_often(company):
 def test_bg_nbd_recovers_heterogeneous_purchase_process():
     """The BG/NBD fit on generated data finds many low-rate clients and rare dropout.
 
-    Generator: rate ~ Gamma(0.4, rate 2.8/day), dropout ~ Beta(1.2, 32) (mean 0.036).
+    Generator: rate ~ Gamma(0.55, rate 5.5/day) times 1.6 for contract clients and
+    0.55 for spot clients; dropout ~ Beta(1.2, 14) (mean 0.079) for spot clients and
+    twenty times lower for contract clients, whose orders dominate the repeat counts.
     """
     from lifetimes.utils import summary_data_from_transaction_data
 
@@ -205,7 +213,7 @@ def test_bg_nbd_recovers_heterogeneous_purchase_process():
     fit = BetaGeoModel().fit(summary)
     r, a, b = fit.params_["r"], fit.params_["a"], fit.params_["b"]
     assert r < 1.0  # strong heterogeneity of rates, as drawn
-    assert 0.01 < a / (a + b) < 0.08  # mean dropout probability near 0.036
+    assert 0.005 < a / (a + b) < 0.08  # a mixture of 0.004 and 0.079
 
 
 # --------------------------------------------------------------------------- reproducibility

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,3 +68,70 @@ def test_request_times_reject_answer_before_request(requests):
     bad = requests.assign(first_response_at=requests["received_at"] - pd.Timedelta(hours=1))
     with pytest.raises(ValidationError, match=r"4 row\(s\) with first_response_hours < 0.*r1"):
         request_times(bad)
+
+
+def test_win_rate_counts_only_commercial_requests():
+    """Service and complaint requests are closed as "won"; they must not lift the win rate."""
+    frame = pd.DataFrame(
+        {
+            "request_id": [f"r{i}" for i in range(8)],
+            "client_id": list("abcdefgh"),
+            "channel": ["phone"] * 5 + ["email"] * 3,
+            "request_type": ["commercial", "commercial", "service", "complaint", "service"]
+            + ["commercial"] * 3,
+            "received_at": [T("2024-03-12 10:00")] * 8,
+            "first_response_at": [T("2024-03-12 11:00")] * 8,
+            "quoted_at": [T("2024-03-12 12:00"), T("2024-03-12 12:00"), pd.NaT, pd.NaT, pd.NaT]
+            + [T("2024-03-12 12:00")] * 3,
+            "outcome": ["won", "lost", "won", "won", "won", "won", "won", "declined"],
+        }
+    )
+    kpi = request_kpis(frame, by="channel").set_index("channel")
+    # all requests would give phone 4/5 = 0.8 and email 2/3: "channel hardly matters"
+    assert kpi.loc["phone", "n_requests"] == 5
+    assert kpi.loc["phone", "n_commercial"] == 2 and kpi.loc["phone", "n_decided"] == 2
+    assert kpi.loc["phone", "win_rate"] == pytest.approx(0.5)
+    assert kpi.loc["email", "win_rate"] == pytest.approx(2 / 3)
+    # Wilson 95 % interval of 1 / 2, by hand: centre (0.5 + z²/4) / (1 + z²/2) = 0.5,
+    # half-width z * sqrt(0.125 + z²/16) / (1 + z²/2)
+    z = 1.959963984540054
+    half = z * np.sqrt(0.25 / 2 + z * z / 16) / (1 + z * z / 2)
+    assert kpi.loc["phone", "win_rate_low"] == pytest.approx(0.5 - half)
+    assert kpi.loc["phone", "win_rate_high"] == pytest.approx(0.5 + half)
+    assert kpi["small_group"].all()
+    big = request_kpis(frame, by="channel", min_decided=3).set_index("channel")
+    assert big["small_group"].to_dict() == {"email": False, "phone": True}
+    other = request_kpis(frame, by="channel", win_types=("service",)).set_index("channel")
+    assert other.loc["phone", "win_rate"] == 1.0 and other.loc["phone", "n_decided"] == 2
+    # without a request_type column the quoted requests are the commercial ones
+    untyped = request_kpis(frame.drop(columns="request_type"), by=None)
+    assert untyped["n_decided"].iloc[0] == 5 and untyped["win_rate"].iloc[0] == pytest.approx(0.6)
+
+
+def test_response_time_in_working_hours():
+    frame = pd.DataFrame(
+        {
+            "request_id": ["fri", "tue"],
+            "request_type": ["commercial", "commercial"],
+            "received_at": [T("2024-03-15 17:50"), T("2024-03-12 10:00")],
+            "first_response_at": [T("2024-03-18 09:10"), T("2024-03-12 12:30")],
+            "quoted_at": [T("2024-03-18 11:50"), pd.NaT],
+            "outcome": ["won", "pending"],
+        }
+    )
+    times = request_times(frame).set_index("request_id")
+    assert times.loc["fri", "first_response_hours"] == pytest.approx(63 + 1 / 3)
+    assert times.loc["fri", "first_response_working_hours"] == pytest.approx(1 / 3)
+    assert times.loc["fri", "quote_working_hours"] == pytest.approx(3.0)  # 10 min + 2 h 50
+    assert times.loc["tue", "first_response_working_hours"] == pytest.approx(2.5)
+    assert np.isnan(times.loc["tue", "quote_working_hours"])
+    kpi = request_kpis(frame, by=None)
+    assert kpi["median_first_response_working_hours"].iloc[0] == pytest.approx((1 / 3 + 2.5) / 2)
+    assert kpi["median_first_response_hours"].iloc[0] == pytest.approx((63 + 1 / 3 + 2.5) / 2)
+    # a calendar whose day starts at 10:00: the Friday request waits 10 min, not 20
+    from clientalytics.calendar import BusinessCalendar
+
+    late = request_times(frame, calendar=BusinessCalendar(workday_start=dt.time(10, 0)))
+    assert late.set_index("request_id").loc["fri", "first_response_working_hours"] == pytest.approx(
+        1 / 6
+    )

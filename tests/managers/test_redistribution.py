@@ -10,6 +10,13 @@ from clientalytics.exceptions import ValidationError
 from clientalytics.managers import eligibility, redistribute_portfolio
 
 
+def _free(*args, **kwargs):
+    """The program without a move budget and with the same cost for every move."""
+    kwargs.setdefault("max_move_share", None)
+    kwargs.setdefault("value_cost_weight", 0.0)
+    return redistribute_portfolio(*args, **kwargs)
+
+
 def _clients(owners, workload=None, value=None, **extra):
     n = len(owners)
     frame = pd.DataFrame(
@@ -36,7 +43,7 @@ def test_over_capacity_moves_exactly_one_client():
     # A holds 4 clients with capacity 3, B holds 1: one move is necessary and enough;
     # with 5 equal clients 3/2 is also the most balanced split, so the optimum is 1 move.
     clients = _clients(["A", "A", "A", "A", "B"])
-    result = redistribute_portfolio(clients, _managers(["A", "B"], [3, 3]))
+    result = _free(clients, _managers(["A", "B"], [3, 3]))
     assert result.n_moves == 1
     assert result.status == "optimal"
     assert result.moves["reason"].tolist() == ["current manager A over capacity"]
@@ -52,12 +59,12 @@ def test_balance_weight_trades_moves_against_deviation():
     # A holds 5 of 6 equal clients, both capacities 6: fair share is 3 each.
     clients = _clients(["A"] * 5 + ["B"])
     managers = _managers(["A", "B"], [6, 6])
-    strong = redistribute_portfolio(clients, managers, workload_weight=1.0, value_weight=0.0)
+    strong = _free(clients, managers, workload_weight=1.0, value_weight=0.0)
     # 0 moves: 66.7 ; 1 move: 1 + 33.3 ; 2 moves: 2 + 0 -> two moves
     assert strong.n_moves == 2
     assert strong.objective == pytest.approx(2.0)
     assert set(strong.moves["reason"]) == {"balances workload and value"}
-    weak = redistribute_portfolio(clients, managers, workload_weight=0.01, value_weight=0.0)
+    weak = _free(clients, managers, workload_weight=0.01, value_weight=0.0)
     # 0 moves: 0.667 ; 1 move: 1.333 ; 2 moves: 2 -> no move
     assert weak.n_moves == 0
     assert weak.objective == pytest.approx(100 * 2 / 3 * 0.01)
@@ -75,7 +82,7 @@ def test_region_and_role_force_moves():
         region=["north", "south", "south"],
         role=["farmer", "farmer", "hunter"],
     )
-    result = redistribute_portfolio(clients, managers, workload_weight=0, value_weight=0)
+    result = _free(clients, managers, workload_weight=0, value_weight=0)
     new = result.assignment.set_index("client_id")["new_manager"].to_dict()
     # c1 is a new client in the south: only the southern hunter C may serve it
     assert new == {"c0": "A", "c1": "C", "c2": "B"}
@@ -85,9 +92,7 @@ def test_region_and_role_force_moves():
 
 def test_unassigned_and_unknown_manager_reasons():
     clients = _clients([None, "X"])
-    result = redistribute_portfolio(
-        clients, _managers(["A"], [2]), workload_weight=0, value_weight=0
-    )
+    result = _free(clients, _managers(["A"], [2]), workload_weight=0, value_weight=0)
     assert result.n_moves == 2
     assert result.moves["reason"].tolist() == [
         "unassigned: given a manager",
@@ -98,14 +103,14 @@ def test_unassigned_and_unknown_manager_reasons():
 def test_total_capacity_shortfall_is_named():
     clients = _clients(["A"] * 7)
     with pytest.raises(ValidationError, match="shortfall of 1 client"):
-        redistribute_portfolio(clients, _managers(["A", "B"], [3, 3]))
+        _free(clients, _managers(["A", "B"], [3, 3]))
 
 
 def test_group_capacity_shortfall_names_managers():
     clients = _clients(["A"] * 3 + ["B"], region=["north"] * 3 + ["south"])
     managers = _managers(["A", "B"], [2, 5], region=["north", "south"])
     with pytest.raises(ValidationError, match=r"3 client\(s\) can only go to managers \['A'\]"):
-        redistribute_portfolio(clients, managers)
+        _free(clients, managers)
 
 
 def test_client_without_eligible_manager():
@@ -115,13 +120,13 @@ def test_client_without_eligible_manager():
         ValidationError,
         match=r"1 client\(s\) have no eligible manager.*c0 is ruled out by: \{'region': 1\}",
     ):
-        redistribute_portfolio(clients, managers)
+        _free(clients, managers)
 
 
 def test_negative_workload_rejected():
     clients = _clients(["A", "A"], workload=[1.0, -2.0])
     with pytest.raises(ValidationError, match=r"'workload'.*1 bad row.*c1"):
-        redistribute_portfolio(clients, _managers(["A"], [3]))
+        _free(clients, _managers(["A"], [3]))
 
 
 def _brute_force(owners, workload, value, caps, move_cost, ww, vw, balance):
@@ -158,7 +163,7 @@ def test_matches_brute_force_optimum(seed, balance):
     ww, vw = float(rng.choice([0.05, 0.2, 1.0])), float(rng.choice([0.0, 0.1, 0.5]))
     clients = _clients(owners, workload=workload, value=value)
     managers = _managers(list(caps), list(caps.values()))
-    result = redistribute_portfolio(
+    result = _free(
         clients, managers, workload_weight=ww, value_weight=vw, balance=balance, mip_rel_gap=0
     )
     expected = _brute_force(owners, workload, value, caps, 1.0, ww, vw, balance)
@@ -185,16 +190,12 @@ def test_mean_and_max_balance_differ_on_known_case():
     clients = _clients(["A", "A", "A"])
     managers = _managers(["A", "B", "C"], [3, 3, 3])
     w = 0.012
-    worst = redistribute_portfolio(
-        clients, managers, workload_weight=w, value_weight=0, balance="max"
-    )
+    worst = _free(clients, managers, workload_weight=w, value_weight=0, balance="max")
     assert worst.n_moves == 2 and worst.objective == pytest.approx(2.0)
-    mean = redistribute_portfolio(
-        clients, managers, workload_weight=w, value_weight=0, balance="mean"
-    )
+    mean = _free(clients, managers, workload_weight=w, value_weight=0, balance="mean")
     assert mean.n_moves == 0 and mean.objective == pytest.approx(w * 400 / 3)
     with pytest.raises(ValidationError, match="balance must be"):
-        redistribute_portfolio(clients, managers, balance="median")
+        _free(clients, managers, balance="median")
 
 
 def _hard_case(seed: int = 7, n: int = 60, k: int = 6):
@@ -222,9 +223,7 @@ def _objective_by_hand(result, *, move_cost=1.0, workload_weight=1.0, value_weig
 def test_node_limit_gives_the_same_assignment_every_time():
     """Issue 12: work, not wall-clock time, bounds the solver, so runs agree."""
     clients, managers = _hard_case()
-    runs = [
-        redistribute_portfolio(clients, managers, node_limit=3, mip_rel_gap=1e-6) for _ in range(3)
-    ]
+    runs = [_free(clients, managers, node_limit=3, mip_rel_gap=1e-6) for _ in range(3)]
     first = runs[0]
     for other in runs[1:]:
         pd.testing.assert_frame_equal(first.assignment, other.assignment)
@@ -237,7 +236,7 @@ def test_node_limit_gives_the_same_assignment_every_time():
     assert 0 < first.mip_gap < 1
     assert first.objective == pytest.approx(_objective_by_hand(first), rel=1e-6)
     # the reported gap bounds the distance to the best possible objective
-    best = redistribute_portfolio(clients, managers, node_limit=None, mip_rel_gap=1e-6)
+    best = _free(clients, managers, node_limit=None, mip_rel_gap=1e-6)
     assert best.status == "optimal"
     assert best.objective == pytest.approx(_objective_by_hand(best), rel=1e-6)
     lower = first.objective * (1 - first.mip_gap)
@@ -247,7 +246,7 @@ def test_node_limit_gives_the_same_assignment_every_time():
 def test_gap_is_relative_to_the_whole_objective():
     """The constant part of the objective (moves) counts in the gap the solver stops at."""
     clients, managers = _hard_case(seed=3)
-    loose = redistribute_portfolio(clients, managers, mip_rel_gap=0.05)
+    loose = _free(clients, managers, mip_rel_gap=0.05)
     assert loose.status == "optimal" and loose.mip_gap <= 0.05 + 1e-9
     assert loose.objective == pytest.approx(_objective_by_hand(loose), rel=1e-6)
 
@@ -255,7 +254,7 @@ def test_gap_is_relative_to_the_whole_objective():
 def test_node_limit_must_be_positive():
     clients, managers = _hard_case()
     with pytest.raises(ValidationError, match="node_limit must be a positive number"):
-        redistribute_portfolio(clients, managers, node_limit=0)
+        _free(clients, managers, node_limit=0)
 
 
 @st.composite
@@ -287,7 +286,7 @@ def portfolios(draw):
 def test_redistribution_respects_rules_or_explains(case):
     clients, managers = case
     try:
-        result = redistribute_portfolio(clients, managers)
+        result = _free(clients, managers)
     except ValueError as error:
         assert "eligible" in str(error) or "capacity too small" in str(error)
         return
@@ -318,7 +317,7 @@ def test_tiny_total_value_gives_no_division_by_zero():
         }
     )
     managers = pd.DataFrame({"manager_id": ["M0", "M1"], "capacity": [1, 1], "region": ["n", "n"]})
-    result = redistribute_portfolio(clients, managers)
+    result = _free(clients, managers)
     assert np.isfinite(result.before["value_deviation_pct"]).all()
     assert result.n_moves == 0
 
@@ -336,7 +335,7 @@ def test_relaxation_bound_and_objective_bracket_the_brute_force_optimum(seed, ba
     ww, vw = float(rng.choice([0.05, 0.2, 1.0])), float(rng.choice([0.0, 0.1, 0.5]))
     clients = _clients(owners, workload=workload, value=value)
     managers = _managers(list(caps), list(caps.values()))
-    result = redistribute_portfolio(
+    result = _free(
         clients,
         managers,
         workload_weight=ww,
@@ -356,19 +355,19 @@ def test_relaxation_bound_and_objective_bracket_the_brute_force_optimum(seed, ba
 def test_relaxation_on_a_larger_case_is_consistent_and_repeatable():
     clients, managers = _hard_case(seed=5, n=120, k=8)
     managers["capacity"] = 18
-    relaxed = redistribute_portfolio(clients, managers, method="relaxation")
+    relaxed = _free(clients, managers, method="relaxation")
     assert relaxed.lower_bound <= relaxed.objective + 1e-9
     assert relaxed.objective * (1 - relaxed.mip_gap) == pytest.approx(relaxed.lower_bound)
     assert relaxed.objective == pytest.approx(_objective_by_hand(relaxed), rel=1e-9)
     assert (relaxed.after["n_clients"] <= 18).all()
     # the same input gives the same proposal
-    again = redistribute_portfolio(clients, managers, method="relaxation")
+    again = _free(clients, managers, method="relaxation")
     pd.testing.assert_frame_equal(relaxed.assignment, again.assignment)
 
 
 def test_relaxation_makes_the_forced_moves_of_known_cases():
     clients = _clients(["A", "A", "A", "A", "B"])
-    result = redistribute_portfolio(clients, _managers(["A", "B"], [3, 3]), method="relaxation")
+    result = _free(clients, _managers(["A", "B"], [3, 3]), method="relaxation")
     assert result.n_moves == 1
     assert result.objective == pytest.approx(1 + 20 + 10)
     # splitting a client between managers balances perfectly: on so few clients the
@@ -386,9 +385,7 @@ def test_relaxation_makes_the_forced_moves_of_known_cases():
         region=["north", "south", "south"],
         role=["farmer", "farmer", "hunter"],
     )
-    result = redistribute_portfolio(
-        clients, managers, workload_weight=0, value_weight=0, method="relaxation"
-    )
+    result = _free(clients, managers, workload_weight=0, value_weight=0, method="relaxation")
     new = result.assignment.set_index("client_id")["new_manager"].to_dict()
     assert new == {"c0": "A", "c1": "C", "c2": "B"}
     assert result.moves["reason"].tolist() == ["current manager not eligible (region)"]
@@ -396,14 +393,14 @@ def test_relaxation_makes_the_forced_moves_of_known_cases():
 
 def test_auto_solves_small_bases_exactly():
     clients, managers = _hard_case()
-    auto = redistribute_portfolio(clients, managers, node_limit=3)
-    exact = redistribute_portfolio(clients, managers, method="exact", node_limit=3)
+    auto = _free(clients, managers, node_limit=3)
+    exact = _free(clients, managers, method="exact", node_limit=3)
     assert auto.method == "exact"
     pd.testing.assert_frame_equal(auto.assignment, exact.assignment)
     with pytest.raises(ValidationError, match="method must be"):
-        redistribute_portfolio(clients, managers, method="greedy")
+        _free(clients, managers, method="greedy")
     with pytest.raises(ValidationError, match="max_rounds must be"):
-        redistribute_portfolio(clients, managers, max_rounds=0)
+        _free(clients, managers, max_rounds=0)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -411,7 +408,7 @@ def test_auto_solves_small_bases_exactly():
 def test_relaxation_respects_rules_or_explains(case):
     clients, managers = case
     try:
-        result = redistribute_portfolio(clients, managers, method="relaxation")
+        result = _free(clients, managers, method="relaxation")
     except ValueError as error:
         assert "eligible" in str(error) or "capacity too small" in str(error)
         return
@@ -420,6 +417,6 @@ def test_relaxation_respects_rules_or_explains(case):
     assert all(allowed.loc[c, m] for c, m in new.items())
     counts = new.value_counts().reindex(managers["manager_id"], fill_value=0)
     assert (counts.to_numpy() <= managers["capacity"].to_numpy()).all()
-    exact = redistribute_portfolio(clients, managers, method="exact", mip_rel_gap=0)
+    exact = _free(clients, managers, method="exact", mip_rel_gap=0)
     assert result.lower_bound <= exact.objective + 1e-6 * max(1.0, exact.objective)
     assert result.objective >= exact.objective - 1e-6 * max(1.0, exact.objective)

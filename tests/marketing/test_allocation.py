@@ -125,3 +125,44 @@ def test_unknown_target_label_is_spread_and_flagged(
     assert line["targeting"] == "not_matched"
     assert line["allocated"] == pytest.approx(40.0)
     assert alloc.lines.set_index("spend_id").loc["s5", "targeting"] == "none"
+
+
+def test_exhibition_spend_goes_to_the_clients_won_until_the_next_exhibition():
+    """Exhibitions in January (600) and April (100); clients won in Jan, Feb, Mar and April.
+
+    The January spend is shared by the three clients won January-March (200 each);
+    with ``attribution="period"`` it would all land on the January client.
+    """
+    clients = pd.DataFrame(
+        {
+            "client_id": ["jan", "feb", "mar", "apr", "dec"],
+            "acquisition_channel": ["exhibitions"] * 5,
+            "first_contact_date": pd.to_datetime(
+                ["2024-01-15", "2024-02-10", "2024-03-05", "2024-04-20", "2023-12-01"]
+            ),
+        }
+    )
+    txn = pd.DataFrame(
+        {"client_id": ["jan", "feb", "mar", "apr", "dec"],
+         "date": pd.to_datetime(["2024-01-20", "2024-02-15", "2024-03-10", "2024-04-25",
+                                 "2023-12-05"])}
+    )  # fmt: skip
+    spend = pd.DataFrame(
+        {
+            "spend_id": ["e1", "e2"],
+            "period": pd.to_datetime(["2024-01-01", "2024-04-01"]),
+            "channel": ["exhibitions", "exhibitions"],
+            "purpose": ["acquisition", "acquisition"],
+            "amount": [600.0, 100.0],
+        }
+    )
+    by = allocate_marketing_spend(spend, clients, txn).by_client["acquisition_spend"]
+    # "dec" was won before the first exhibition line: it receives nothing
+    assert by.to_dict() == pytest.approx(
+        {"jan": 200.0, "feb": 200.0, "mar": 200.0, "apr": 100.0, "dec": 0.0}
+    )
+    old = allocate_marketing_spend(spend, clients, txn, attribution="period").by_client
+    assert old.loc["jan", "acquisition_spend"] == pytest.approx(600.0)
+    assert old.loc["feb", "acquisition_spend"] == 0.0
+    with pytest.raises(ValidationError, match="attribution must be one of"):
+        allocate_marketing_spend(spend, clients, txn, attribution="month")  # type: ignore[arg-type]

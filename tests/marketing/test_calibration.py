@@ -132,13 +132,14 @@ def test_market_model_from_the_sample_history():
     market = market_model_from_history(
         base.transactions, base.marketing_spend, base.clients, groups=groups
     )
-    assert set(market.calibration["source"]) == {"fitted"}
+    assert set(market.calibration["source"]) == {"fitted", "pooled"}
     assert (market.calibration["n_points"] >= 4).all()
     assert market.model.group_names == ["prospects", "low_value", "valuable"]
     plans = strategy_plans(market.model, market.baseline, best_group="valuable")
     table = compare_strategies(market.model, plans)
     assert table.loc["optimal", "customer_equity"] >= table.loc["baseline", "customer_equity"]
-    assert np.isfinite(table.to_numpy()).all()
+    assert np.isfinite(table.drop(columns="extrapolated").to_numpy()).all()
+    assert table.loc["optimal", "max_times_observed"] <= 1 + 1e-6
     with pytest.raises(ValidationError, match="time_unit must be one of"):
         market_model_from_history(
             base.transactions, base.marketing_spend, base.clients, groups=groups, time_unit="QS"

@@ -26,7 +26,7 @@ def test_plot_redistribution_bars():
         {"client_id": list("abcd"), "manager_id": ["A"] * 4, "workload": 1.0, "value": 1.0}
     )
     managers = pd.DataFrame({"manager_id": ["A", "B"], "capacity": [3, 3]})
-    result = redistribute_portfolio(clients, managers)
+    result = redistribute_portfolio(clients, managers, max_move_share=None)
     ax = plot_redistribution(result, quantity="n_clients")
     heights = [p.get_height() for p in ax.patches]
     assert heights == [4, 0, 2, 2]

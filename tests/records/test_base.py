@@ -16,6 +16,7 @@ from clientalytics.records import (
     Contract,
     DimensionScore,
     FreightRequirements,
+    Invoice,
     Manager,
     MarketingSpend,
     Record,
@@ -35,6 +36,7 @@ ALL_RECORD_TYPES = [
     Contract,
     Transaction,
     Touchpoint,
+    Invoice,
     ClientRequest,
     MarketingSpend,
     SurveyResponse,
@@ -109,3 +111,31 @@ def test_records_are_frozen_and_reject_unknown_fields():
     with pytest.raises(pydantic.ValidationError, match=r"discount\n.*Extra inputs"):
         make_transaction(discount=0.1)
     assert hash(t) == hash(make_transaction())
+
+
+def _invoice(**overrides: object) -> Invoice:
+    data: dict[str, object] = {
+        "invoice_id": "СЧ-1",
+        "client_id": "C1",
+        "issued_date": datetime(2024, 3, 1),
+        "due_date": datetime(2024, 3, 31),
+        "amount": 120_000.0,
+    }
+    return Invoice.model_validate({**data, **overrides})
+
+
+def test_invoice_applies_its_row_rules():
+    paid = _invoice(paid_date="2024-04-10", paid_amount="120000", vat_amount=20_000.0)
+    assert paid.paid_date == datetime(2024, 4, 10) and paid.paid_amount == 120_000.0
+    # Due and paid on the day of issue are allowed ("not after").
+    assert _invoice(due_date=datetime(2024, 3, 1), paid_date=datetime(2024, 3, 1)).amount > 0
+    with pytest.raises(pydantic.ValidationError, match=r"paid_amount \(120000.5\) must not exceed"):
+        _invoice(paid_amount=120_000.5)
+    with pytest.raises(pydantic.ValidationError, match=r"vat_amount .* must not exceed amount"):
+        _invoice(vat_amount=130_000.0)
+    with pytest.raises(pydantic.ValidationError, match=r"due_date .* must be on or after issued"):
+        _invoice(due_date=datetime(2024, 2, 1))
+    with pytest.raises(pydantic.ValidationError, match=r"paid_date .* must be on or after issued"):
+        _invoice(paid_date=datetime(2024, 2, 28))
+    with pytest.raises(pydantic.ValidationError, match=r"payment_terms_days"):
+        _invoice(payment_terms_days=-1)

@@ -87,8 +87,8 @@ def test_client_lifetimes_purchases_and_contracts():
     assert lc.loc["a", "end"] == pd.Timestamp("2024-04-01")
     assert not bool(lc.loc["b", "churned"])
     # The same 121 days in weeks and in mean Gregorian months (365.25 / 12 days).
-    weeks = client_lifetimes(tx, observation_end="2024-06-30", time_unit="W")
-    months = client_lifetimes(tx, observation_end="2024-06-30")
+    weeks = client_lifetimes(tx, observation_end="2024-06-30", activity_window=3, time_unit="W")
+    months = client_lifetimes(tx, observation_end="2024-06-30", activity_window=3)
     assert weeks.loc["a", "duration"] == pytest.approx(121.0 / 7.0, rel=1e-15)
     assert months.loc["a", "duration"] == pytest.approx(121.0 / 30.4375, rel=1e-15)
     with pytest.raises(ValidationError, match="time_unit must be one of"):

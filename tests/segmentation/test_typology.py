@@ -71,7 +71,13 @@ def test_relation_rules_hand_cases():
         }
     )
     clients = pd.DataFrame({"client_id": ["pot", "new"]})
-    out = relation_to_firm(_summary(), observation_end=END, clients=clients, contracts=contracts)
+    # Half-year thresholds, shorter than the default twelve months (see below).
+    half_year = RelationRules(
+        new_days=180, inactive_days=180, lost_days=365, contract_keeps_client=True
+    )
+    out = relation_to_firm(
+        _summary(), observation_end=END, clients=clients, contracts=contracts, rules=half_year
+    )
     assert out["relation"].astype(str).to_dict() == {
         "gone": "lost",  # no order for > 365 days, no contract
         "held": "occasional",  # stopped ordering but the contract is active
@@ -90,11 +96,47 @@ def test_relation_rules_hand_cases():
         _summary(),
         observation_end=END,
         contracts=contracts,
-        rules=RelationRules(permanent_requires_contract=True),
+        rules=RelationRules(
+            new_days=180,
+            inactive_days=180,
+            lost_days=365,
+            permanent_requires_contract=True,
+            contract_keeps_client=True,
+        ),
     )
     assert strict.loc["perm", "relation"] == "occasional"
     longer = relation_to_firm(_summary(), observation_end=END, rules=RelationRules(new_days=10))
     assert longer.loc["new", "relation"] == "occasional"
+
+
+def test_default_rules_are_the_library_status():
+    """With the default rules, new and lost are the statuses of clientalytics.status."""
+    contracts = pd.DataFrame(
+        {
+            "client_id": ["lostc", "held"],
+            "status": ["expired", "active"],
+            "expiry_date": pd.to_datetime(["2024-02-01", "2026-01-01"]),
+        }
+    )
+    out = relation_to_firm(_summary(), observation_end=END, contracts=contracts)
+    assert out["relation"].astype(str).to_dict() == {
+        "gone": "lost",  # 580 days without an order: status lost
+        "held": "lost",  # status lost: a running contract without orders does not change it
+        "irreg": "occasional",
+        "lostc": "permanent",  # ordered 245 days ago: still active, regular
+        "new": "new",  # first order 92 days ago: status new
+        "perm": "permanent",
+        "quiet": "permanent",  # 245 days: still active (lost only after 365)
+        "slow": "occasional",
+    }
+    assert RelationRules().lost_days == RelationRules().new_days == 364
+    kept = relation_to_firm(
+        _summary(),
+        observation_end=END,
+        contracts=contracts,
+        rules=RelationRules(contract_keeps_client=True),
+    )
+    assert kept.loc["held", "relation"] == "occasional"  # the contract keeps it
 
 
 def test_relation_rules_validation():

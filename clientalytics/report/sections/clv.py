@@ -1,9 +1,11 @@
 """Report section: customer lifetime value, top clients and customer equity by segment.
 
-Shows the valuation of :func:`clientalytics.report.inputs.report_inputs`: BG/NBD
-(purchases, probability alive) and Gamma-Gamma (revenue per purchase) fitted on the
-daily client summary value each client's expected margin over the next 12 months,
-discounted at 10 % a year. Clients whose repeat purchases net to zero or less after
+Shows the valuation of :func:`clientalytics.report.inputs.report_inputs`: a purchase
+model (purchases, probability alive) chosen on a held-out period
+(:func:`clientalytics.clv.selection.select_transaction_model`; the section says which,
+why, and shows the holdout errors) and Gamma-Gamma (revenue per purchase), fitted on
+the daily client summary, value each client's expected margin over the next 12
+months, discounted at 10 % a year. Clients whose repeat purchases net to zero or less after
 credit notes are left out of the Gamma-Gamma fit and valued at 0; the section lists
 them. Customer equity is broken down by RFM segment.
 """
@@ -16,9 +18,11 @@ import pandas as pd
 
 from clientalytics.clientbase import ClientBase
 from clientalytics.clv import customer_equity
+from clientalytics.clv.selection import SELECTION_COLUMNS
 from clientalytics.exceptions import ConvergenceError, ValidationError
 from clientalytics.plotting.clv import plot_clv_distribution
-from clientalytics.report.inputs import ReportInputs
+from clientalytics.report.i18n import Translator
+from clientalytics.report.inputs import ReportInputs, Valuation
 from clientalytics.report.model import (
     ReportSection,
     figure_to_html,
@@ -43,6 +47,73 @@ def _segments(
         return relation.astype(str), "relation"
     quartile = pd.qcut(clv.rank(method="first"), 4, labels=["Q1", "Q2", "Q3", "Q4"])
     return pd.Series(quartile.astype(str), index=clv.index), "quartile"
+
+
+#: Relative margin of the selection rule, as the section states it.
+_TOLERANCE = 0.02
+
+
+def _params(tr: Translator, valuation: Valuation) -> str:
+    """``r = 0.5, alpha = 10 days, ...``: the fitted parameters of the purchase model."""
+    model = valuation.purchase_model
+    parts = []
+    for name in model.param_names:
+        value = tr.number(float(model.params_[name]), 3)
+        if name in model.time_params:
+            value = tr("clv.param_days", value=value)
+        parts.append(f"{name} = {value}")
+    return ", ".join(parts)
+
+
+def _model_choice(
+    base: ClientBase, inputs: ReportInputs, valuation: Valuation, section: ReportSection
+) -> None:
+    """Which purchase model values the clients, why, and the holdout errors behind it."""
+    tr = inputs.tr
+    selection = valuation.selection
+    if selection is None:
+        section.blocks.append(paragraph(tr("clv.model_short", model=valuation.model_name)))
+        section.summary.append(f"CLV purchase model: {valuation.model_name} (default; no holdout)")
+        return
+    cutoff = pd.Timestamp(base.observation_end) - pd.DateOffset(months=valuation.holdout_months)
+    n_qualified = int(selection.table["qualified"].astype(bool).sum())
+    key = "clv.model_default"
+    if selection.conclusive:
+        key = "clv.model_only" if n_qualified == 1 else "clv.model_chosen"
+    mae = float(selection.table["mae"].astype(float)[valuation.model_name])
+    section.blocks.append(
+        paragraph(
+            tr(
+                key,
+                model=valuation.model_name,
+                cutoff=tr.date(cutoff),
+                months=valuation.holdout_months,
+                mae=tr.number(mae, 2),
+                tolerance=tr.percent(_TOLERANCE, 0),
+            )
+        )
+    )
+    shown = selection.table[[c for c in SELECTION_COLUMNS if c != "aic"]].copy()
+    shown["qualified"] = [
+        tr("common.yes") if ok else tr("common.no") for ok in shown["qualified"].astype(bool)
+    ]
+    section.blocks.append(
+        table_to_html(
+            shown, tr, name="clv-model-selection", kinds={"model": "text", "mae": "number",
+            "aggregate_error": "share", "inactive_one_time_buyers": "count",
+            "inactive_alive_share": "share", "qualified": "text"},
+        )
+    )  # fmt: skip
+    section.blocks.append(how_computed(tr, tr("clv.selection_how")))
+    errors = ", ".join(f"{name} {row['mae']:.3f}" for name, row in selection.table.iterrows())
+    why = {
+        "clv.model_chosen": "lowest holdout MAE",
+        "clv.model_only": "the only model passing the checks",
+        "clv.model_default": "default; holdout inconclusive",
+    }[key]
+    section.summary.append(
+        f"CLV purchase model: {valuation.model_name} ({why}; holdout MAE per client: {errors})"
+    )
 
 
 def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
@@ -78,7 +149,6 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     horizon, rate = inputs.horizon_months, inputs.annual_discount_rate
     equity_total = float(clv["clv"].sum())
     section.facts["customer_equity"] = equity_total
-    p = valuation.purchase_model.params_
     basis = tr("clv.basis_margin") if inputs.has_costs else tr("clv.basis_revenue")
     section.blocks.append(
         paragraph(
@@ -97,14 +167,13 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
             tr,
             tr(
                 "clv.how",
-                r=tr.number(p["r"], 3),
-                alpha=tr.number(p["alpha"], 2),
-                a=tr.number(p["a"], 3),
-                b=tr.number(p["b"], 3),
+                model=valuation.model_name,
+                params=_params(tr, valuation),
                 spend=valuation.spend_note,
             ),
         )
     )
+    _model_choice(base, inputs, valuation, section)
     if not inputs.has_costs:
         section.blocks.append(paragraph(tr("unlock.clv_margin")))
     if len(excluded):

@@ -21,11 +21,11 @@ from markupsafe import escape
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ClientalyticsError
 from clientalytics.marketing.metrics import marketing_metrics
-from clientalytics.report.activity import Window, orders, report_window, retention_over
 from clientalytics.report.i18n import DASH, Translator
 from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.intervals import wilson_interval
 from clientalytics.report.model import ReportSection, how_computed, paragraph
+from clientalytics.status import RETAINABLE_DAYS, Window, orders, report_window, retention_over
 
 #: Days of slack allowed between the first order and the start of a window that
 #: must be fully observed (data often begins a day or two after a period starts).
@@ -264,6 +264,9 @@ def _findings(
                     top=tr.money(at_risk),
                     share=tr.percent(at_risk / total_risk, 0),
                     total=tr.money(total_risk),
+                    n=tr.count(facts.get("retainable_clients", math.nan)),
+                    days=RETAINABLE_DAYS,
+                    win_back=tr.count(facts.get("win_back_clients", 0.0)),
                 ),
                 tr("exec.todo.risk"),
             )
@@ -278,8 +281,28 @@ def _findings(
                     n=tr.count(losses),
                     clients=tr.count(clients),
                     loss=tr.money(facts.get("loss_total", 0.0)),
+                    lifetime=tr.number(facts.get("acquisition_lifetime", math.nan), 0),
+                    low=tr.count(facts.get("loss_making_low", losses)),
+                    high=tr.count(facts.get("loss_making_high", losses)),
+                    prospects=tr.count(facts.get("prospects", 0.0)),
                 ),
                 tr("exec.todo.losses"),
+            )
+        )
+    open_total = facts.get("receivables_open", math.nan)
+    overdue = facts.get("receivables_overdue", math.nan)
+    if math.isfinite(open_total) and math.isfinite(overdue) and open_total > 0:
+        out.append(
+            (
+                tr(
+                    "exec.find.receivables",
+                    at=tr.date(base.observation_end),
+                    open=tr.money(open_total),
+                    overdue=tr.money(overdue),
+                    share=tr.percent(overdue / open_total, 0),
+                    debtors=tr.count(facts.get("receivables_debtors", math.nan)),
+                ),
+                tr("exec.todo.receivables"),
             )
         )
     roi = by_key["marketing_roi"]

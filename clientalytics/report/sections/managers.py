@@ -10,15 +10,19 @@ import pandas as pd
 from clientalytics.clientbase import ClientBase
 from clientalytics.engagement.lifecycle import lifecycle_stages
 from clientalytics.exceptions import ConvergenceError, ValidationError
-from clientalytics.managers.redistribution import RedistributionResult, redistribute_portfolio
+from clientalytics.managers.eligibility import eligibility
+from clientalytics.managers.redistribution import (
+    DEFAULT_MAX_MOVE_SHARE,
+    RedistributionResult,
+    redistribute_portfolio,
+)
 from clientalytics.managers.scorecard import manager_scorecard
+from clientalytics.managers.small_groups import MIN_CLIENTS, MIN_RESPONSES, rank_managers
 from clientalytics.managers.workload import client_workload
 from clientalytics.plotting.managers import plot_redistribution, plot_scorecard
 from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
-from clientalytics.report.intervals import wilson_interval
 from clientalytics.report.model import (
-    MIN_GROUP,
     ReportSection,
     figure_to_html,
     heading,
@@ -34,21 +38,31 @@ from clientalytics.report.model import (
 REDISTRIBUTION_NODE_LIMIT = 200
 #: Relative optimality gap at which the redistribution solver stops.
 REDISTRIBUTION_GAP = 0.01
+#: Most clients the proposal moves, as a share of the served clients.
+REDISTRIBUTION_MOVE_SHARE = DEFAULT_MAX_MOVE_SHARE
+#: Cost, in points of the objective, of a client left with a manager whose region or
+#: role does not fit (and of each client above a manager's capacity): the proposal
+#: fixes such breaches one by one, within the budget, where the fix pays for its move.
+REDISTRIBUTION_BREACH_COST = 10.0
 
 _CARD_COLUMNS = [
     "manager_id",
     "portfolio_size",
     "active_clients",
     "clients_won",
+    "retention_base",
     "retention_rate",
-    "churn_rate",
+    "retention_ci",
     "revenue",
     "margin",
     "portfolio_value",
     "median_response_hours",
     "csat_mean",
+    "n_nps_answers",
     "nps",
 ]
+#: Columns of the table of moves.
+_MOVE_COLUMNS = ["client_id", "current_manager", "new_manager", "reason", "gain", "move_cost"]
 
 
 def _client_values(base: ClientBase, clv: pd.Series | None) -> pd.Series:
@@ -63,38 +77,80 @@ def _client_values(base: ClientBase, clv: pd.Series | None) -> pd.Series:
     return margin.reindex(ids).fillna(0.0).clip(lower=0.0)
 
 
+def _tenure_years(base: ClientBase) -> pd.Series:
+    """Years from each client's first order to the observation end (0 without orders)."""
+    first = base.transactions.groupby(base.transactions["client_id"].astype(str))["date"].min()
+    days = (base.observation_end - first).dt.days.clip(lower=0)
+    ids = base.clients["client_id"].astype(str)
+    return (days / 365.25).reindex(ids).fillna(0.0)
+
+
 def _redistribute(base: ClientBase, clv: pd.Series | None) -> tuple[RedistributionResult, str]:
-    """Run the redistribution with the strictest rules that the capacities allow."""
+    """Propose moves within regions, hunter / farmer roles and the move budget.
+
+    Clients may stay where a rule or capacity is breached (at
+    :data:`REDISTRIBUTION_BREACH_COST` each): the budget then goes to the fixes
+    that pay most. Regions are never relaxed.
+    """
     end = base.observation_end
     stages = lifecycle_stages(base.transactions, observation_end=end, clients=base.clients)
     served = stages.index[~stages["stage"].isin(["lost"])]
     clients = base.clients[base.clients["client_id"].astype(str).isin(served)].copy()
+    ids = clients["client_id"].astype(str)
     workload = client_workload(
         base.clients, base.touchpoints, requests=base.requests, observation_end=end
     )
-    clients["workload"] = workload.reindex(clients["client_id"].astype(str)).to_numpy()
-    clients["value"] = _client_values(base, clv).reindex(clients["client_id"]).to_numpy()
-    attempts = [
-        ("region and hunter / farmer role", {}),
-        ("role only (regions relaxed)", {"match_region": False}),
-        ("capacity only", {"match_region": False, "stage_col": None}),
-    ]
-    notes = []
-    for label, options in attempts:
-        try:
-            result = redistribute_portfolio(
-                clients,
-                base.managers,
-                node_limit=REDISTRIBUTION_NODE_LIMIT,
-                time_limit=None,
-                mip_rel_gap=REDISTRIBUTION_GAP,
-                **options,  # type: ignore[arg-type]
-            )
-        except (ValidationError, ConvergenceError) as exc:
-            notes.append(f"With rules '{label}': {exc}.")
-            continue
-        return result, " ".join([*notes, f"Rules applied: {label}."])
-    raise ValidationError(" ".join(notes))
+    clients["workload"] = workload.reindex(ids).to_numpy()
+    clients["value"] = _client_values(base, clv).reindex(ids).to_numpy()
+    clients["tenure_years"] = _tenure_years(base).reindex(ids).to_numpy()
+    label = "region and hunter / farmer role"
+    try:
+        result = redistribute_portfolio(
+            clients,
+            base.managers,
+            match_region=True,
+            max_move_share=REDISTRIBUTION_MOVE_SHARE,
+            tenure_col="tenure_years",
+            breach_cost=REDISTRIBUTION_BREACH_COST,
+            node_limit=REDISTRIBUTION_NODE_LIMIT,
+            time_limit=None,
+            mip_rel_gap=REDISTRIBUTION_GAP,
+        )
+    except ConvergenceError as exc:
+        raise ValidationError(f"With rules '{label}': {exc}.") from exc
+    return result, f"Rules applied: {label}."
+
+
+def _fit_counts(base: ClientBase, result: RedistributionResult) -> tuple[int, int, int]:
+    """Count clients with a manager that does not fit, before and after, and crossing moves.
+
+    A manager does not fit when the region or hunter / farmer rule excludes the pair.
+    """
+    assignment = result.assignment
+    clients = base.clients.set_index(base.clients["client_id"].astype(str))
+    served = clients.loc[assignment["client_id"].to_numpy()].reset_index(drop=True)
+    allowed, _ = eligibility(served, base.managers)
+    known = set(allowed.columns)
+
+    def breaches(owners: pd.Series) -> int:
+        return sum(
+            1
+            for client, manager in zip(assignment["client_id"], owners, strict=True)
+            if manager in known and not allowed.at[client, manager]
+        )
+
+    region = base.managers.set_index(base.managers["manager_id"].astype(str))["region"]
+    moves = result.moves
+    before_region = region.reindex(moves["current_manager"].astype(str)).to_numpy()
+    after_region = region.reindex(moves["new_manager"].astype(str)).to_numpy()
+    crossing = int(
+        sum(
+            1
+            for a, b in zip(before_region, after_region, strict=True)
+            if pd.notna(a) and pd.notna(b) and a != b
+        )
+    )
+    return breaches(assignment["current_manager"]), breaches(assignment["new_manager"]), crossing
 
 
 _OVER_CAPACITY = re.compile(r"^current manager (?P<manager>\S+) over capacity$")
@@ -113,8 +169,7 @@ def _undefined(tr: Translator) -> dict[str, str]:
     return {
         "retention_rate": no_start,
         "churn_rate": no_start,
-        "ci_low": no_start,
-        "ci_high": no_start,
+        "retention_ci": no_start,
         "median_response_hours": tr("mgr.undefined.no_answer"),
         "csat_mean": tr("mgr.undefined.no_survey"),
         "nps": tr("mgr.undefined.no_survey"),
@@ -158,21 +213,78 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     latest = card[card["period"] == last].sort_values("portfolio_value", ascending=False)
     basis = tr("mgr.basis_clv") if clv is not None else tr("mgr.basis_margin")
     section.blocks.append(paragraph(tr("mgr.lead", quarter=tr.quarter(last), basis=basis)))
-    section.blocks.append(how_computed(tr, tr("mgr.how", n=MIN_GROUP)))
-    shown = latest[_CARD_COLUMNS].set_index("manager_id")
-    start = shown["active_clients"].astype(float)
-    retained = (shown["retention_rate"] * start).round()
-    bounds = [
-        wilson_interval(float(k), float(n)) if n > 0 and k == k else (float("nan"),) * 2
-        for k, n in zip(retained, start, strict=True)
-    ]
-    position = list(shown.columns).index("retention_rate") + 1
-    shown.insert(position, "ci_low", [b[0] for b in bounds])
-    shown.insert(position + 1, "ci_high", [b[1] for b in bounds])
+    section.blocks.append(
+        how_computed(tr, tr("mgr.how", min_clients=MIN_CLIENTS, min_responses=MIN_RESPONSES))
+    )
+    # the interval as one "low–high" cell keeps the table within the page
+    low, high = latest["retention_ci_low"], latest["retention_ci_high"]
+    latest = latest.assign(
+        retention_ci=[
+            f"{tr.percent(lo, 0)}–{tr.percent(hi, 0)}" if pd.notna(lo) and pd.notna(hi) else None
+            for lo, hi in zip(low, high, strict=True)
+        ]
+    )
+    shown = latest[_CARD_COLUMNS].set_index("manager_id").astype({"retention_rate": object})
+    shown = shown.astype({"csat_mean": object, "nps": object})
+    few = tr("mgr.not_enough_data")
+    for flag, columns in (
+        ("retention_enough_data", ["retention_rate"]),
+        ("csat_enough_data", ["csat_mean"]),
+        ("nps_enough_data", ["nps"]),
+    ):
+        flags = latest.set_index("manager_id")[flag]
+        # "not enough data" where the group exists but is below the minimum
+        size = latest.set_index("manager_id")[
+            "retention_base" if flag.startswith("retention") else "n_survey_responses"
+        ]
+        small = ~flags & (size > 0)
+        for column in columns:
+            shown.loc[small[small].index, column] = few
     section.blocks.append(
         table_to_html(shown, tr, name="manager-scorecards", max_rows=30,
-                      undefined=_undefined(tr), size="active_clients")
+                      undefined=_undefined(tr), size="retention_base", min_group=MIN_CLIENTS,
+                      kinds={"retention_ci": "text", "revenue": "money_short",
+                             "margin": "money_short", "portfolio_value": "money_short"})
     )  # fmt: skip
+    ranking = rank_managers(card, metric="retention_rate", period=last)
+    ranked = ranking[ranking["enough_data"]]
+    section.blocks.append(
+        paragraph(
+            tr(
+                "mgr.ranking",
+                quarter=tr.quarter(last),
+                ranked=tr.count(len(ranked)),
+                total=tr.count(len(ranking)),
+                n=MIN_CLIENTS,
+                excluded=tr.count(len(ranking) - len(ranked)),
+            )
+        )
+    )
+    if len(ranked):
+        table = ranked.set_index("manager_id")[["rank", "value", "ci_low", "ci_high", "group_size"]]
+        table = table.rename(columns={"value": "retention_rate", "group_size": "retention_base"})
+        section.blocks.append(
+            table_to_html(
+                table,
+                tr,
+                name="manager-retention-ranking",
+                max_rows=30,
+                kinds={"ci_low": "share", "ci_high": "share", "retention_base": "count"},
+            )
+        )
+    nps_ranking = rank_managers(card, metric="nps", period=last)
+    nps_shown = int(nps_ranking["enough_data"].sum())
+    section.blocks.append(
+        paragraph(
+            tr(
+                "mgr.nps_shown",
+                shown=tr.count(nps_shown),
+                total=tr.count(len(nps_ranking)),
+                n=MIN_RESPONSES,
+                excluded=tr.count(len(nps_ranking) - nps_shown),
+            )
+        )
+    )
     fig, ax = plt.subplots(figsize=(9, 3.6))
     plot_scorecard(card, metric="retention_rate", ax=ax)
     section.blocks.append(
@@ -186,28 +298,44 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
         return section
     for english, key in (
         ("region and hunter / farmer role", "mgr.rules.region_role"),
-        ("role only (regions relaxed)", "mgr.rules.role"),
-        ("capacity only", "mgr.rules.capacity"),
         ("Rules applied:", "mgr.rules.applied"),
-        ("With rules", "mgr.rules.with"),
     ):
         note = note.replace(english, tr(key))
     gap = number_text(result.mip_gap, tr.percent(float(result.mip_gap), 2), tr("mgr.gap_zero"))
+    breaches_before, breaches_after, crossing = _fit_counts(base, result)
     section.blocks.append(
         paragraph(
             tr(
                 "mgr.redistribution_lead",
                 rules=note,
+                budget=tr.count(result.budget if result.budget is not None else result.n_moves),
+                share=tr.percent(REDISTRIBUTION_MOVE_SHARE, 0),
                 moves=tr.count(result.n_moves),
                 clients=tr.count(len(result.assignment)),
                 status=tr.term("solver_status", result.status),
                 gap=gap,
+                cross=tr.count(crossing),
+                gain=tr.number(result.total_gain, 1),
+                cost=tr.number(result.total_move_cost, 1),
+            )
+        )
+    )
+    section.blocks.append(
+        paragraph(
+            tr(
+                "mgr.breaches",
+                cost=tr.number(REDISTRIBUTION_BREACH_COST, 0),
+                before=tr.count(breaches_before),
+                after=tr.count(breaches_after),
             )
         )
     )
     reasons = result.moves["reason"].value_counts().rename("moves").to_frame()
     reasons.index = pd.Index([_move_reason(tr, r) for r in reasons.index], name="reason")
     section.blocks.append(table_to_html(reasons, tr, name="move-reasons"))
+    moves = result.moves.sort_values("gain", ascending=False)[_MOVE_COLUMNS].copy()
+    moves["reason"] = [_move_reason(tr, r) for r in moves["reason"]]
+    section.blocks.append(table_to_html(moves, tr, name="proposed-moves", max_rows=10, index=False))
     fig, ax = plt.subplots(figsize=(9, 3.6))
     plot_redistribution(result, quantity="workload", ax=ax)
     section.blocks.append(figure_to_html(fig, tr, alt=tr("mgr.chart_workload")))
@@ -218,6 +346,7 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     section.summary = [
         f"managers: {card['manager_id'].nunique()}; last quarter mean retention "
         f"{number_text(mean_retention, tr.percent(mean_retention, 1), 'undefined')}",
-        f"redistribution: {result.n_moves} move(s), status {result.status}",
+        f"redistribution: {result.n_moves} move(s) of at most {result.budget}, "
+        f"{crossing} across regions, status {result.status}",
     ]
     return section

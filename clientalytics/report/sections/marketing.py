@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import matplotlib.pyplot as plt
 
@@ -10,7 +10,9 @@ from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ConvergenceError, ValidationError
 from clientalytics.marketing.analysis import analyse_marketing
 from clientalytics.marketing.calibration import market_model_from_history, value_groups
-from clientalytics.marketing.strategies import compare_strategies, strategy_plans
+from clientalytics.marketing.identification import MIN_R2, MIN_SPEND_LEVELS, spend_experiment
+from clientalytics.marketing.profitability import unit_cost_sensitivity
+from clientalytics.marketing.strategies import best_strategy, compare_strategies, strategy_plans
 from clientalytics.plotting.marketing import (
     plot_metrics_by_segment,
     plot_nmc_waterfall,
@@ -46,6 +48,22 @@ def _undefined(tr: Translator) -> dict[str, str]:
     }
 
 
+def _reasons(tr: Translator, row: Any) -> str:
+    """Why a curve is not identified, in the report's language (see curve_identification)."""
+    out: list[str] = []
+    r2 = float(row["r2"])
+    if not r2 >= MIN_R2:
+        out.append(tr("mkt.reason_r2", r2=tr.number(r2, 2), min=tr.number(MIN_R2, 1)))
+    bound = [b.strip() for b in str(row.get("at_bound", "") or "").split(",") if b.strip()]
+    if bound:
+        params = ", ".join(tr(f"mkt.param_{b}") for b in bound)
+        out.append(tr("mkt.reason_bound", params=params))
+    levels = float(row.get("n_levels", float("nan")))
+    if not levels >= MIN_SPEND_LEVELS:
+        out.append(tr("mkt.reason_levels", n=tr.count(levels), min=tr.count(MIN_SPEND_LEVELS)))
+    return "; ".join(out)
+
+
 def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """Report NMC, marketing ROS and ROI, loss-making clients and the three strategies.
 
@@ -61,7 +79,10 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     Returns
     -------
     ReportSection
-        ``facts``: ``loss_making_clients``, ``profit_clients`` and ``loss_total``.
+        ``facts``: ``loss_making_clients``, ``profit_clients`` (buying clients),
+        ``loss_total``, ``prospects``, ``prospect_cost``, ``acquisition_lifetime``
+        (months), ``loss_making_low`` and ``loss_making_high`` (loss-making clients
+        at unit costs ×0.5 and ×1.5).
     """
     tr = inputs.tr
     section = ReportSection(title=tr("section.marketing"), key="marketing")
@@ -123,18 +144,54 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     )  # fmt: skip
     profit = analysis.profitability
     losses = analysis.loss_making
+    sens = unit_cost_sensitivity(profit, factors=(0.5, 1.0, 1.5)).counts["n_loss_making"]
     section.facts["loss_making_clients"] = float(len(losses))
-    section.facts["profit_clients"] = float(len(profit.table))
+    section.facts["profit_clients"] = float(len(profit.clients))
     section.facts["loss_total"] = float(-losses["profit"].sum())
+    section.facts["prospects"] = float(len(profit.prospects))
+    section.facts["prospect_cost"] = profit.prospect_cost
+    section.facts["acquisition_lifetime"] = profit.acquisition_lifetime
+    section.facts["loss_making_low"] = float(sens.loc[0.5])
+    section.facts["loss_making_high"] = float(sens.loc[1.5])
     section.blocks.append(heading(tr("mkt.losses")))
+    source = (
+        tr("mkt.lifetime_median")
+        if profit.lifetime_source == "median observed lifetime"
+        else tr("mkt.lifetime_given")
+    )
     section.blocks.append(
         paragraph(
             tr(
                 "mkt.losses_lead",
                 n=tr.count(len(losses)),
-                clients=tr.count(len(profit.table)),
+                clients=tr.count(len(profit.clients)),
                 loss=tr.money(float(-losses["profit"].sum())),
                 unallocated=tr.money(float(profit.unallocated_marketing)),
+                lifetime=tr.number(profit.acquisition_lifetime, 0),
+                source=source,
+                deferred=tr.money(profit.deferred_acquisition),
+            )
+        )
+    )
+    if len(profit.prospects):
+        section.blocks.append(
+            paragraph(
+                tr(
+                    "mkt.losses_prospects",
+                    prospects=tr.count(len(profit.prospects)),
+                    cost=tr.money(profit.prospect_cost),
+                )
+            )
+        )
+    marginal = unit_cost_sensitivity(profit).verdicts["is_marginal"]
+    section.blocks.append(
+        paragraph(
+            tr(
+                "mkt.losses_sensitivity",
+                low=tr.count(float(sens.loc[0.5])),
+                mid=tr.count(float(sens.loc[1.0])),
+                high=tr.count(float(sens.loc[1.5])),
+                marginal=tr.count(float(marginal.sum())),
             )
         )
     )
@@ -163,7 +220,8 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
                quarters=market.model.horizon)
         )
     )  # fmt: skip
-    calibration = market.calibration.reset_index()
+    shown_fit = ["ceiling", "k", "floor", "r2", "rmse", "n_points", "source"]
+    calibration = market.calibration[shown_fit].reset_index()
     section.blocks.append(
         table_to_html(calibration, tr, name="response-calibration", index=False,
                       terms={"group": "value_group", "purpose": "purpose"})
@@ -192,9 +250,58 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
                       kinds={"clients_acquired": "number", "clients_retained": "number"})
     )  # fmt: skip
     section.blocks.append(paragraph(tr("mkt.strategies_honesty")))
-    best = str(comparison["customer_equity"].astype(float).idxmax())
+    beyond = comparison["max_times_observed"].astype("float64")
+    extrapolated = [
+        f"{name} (×{tr.number(float(beyond[name]), 1)})" for name in beyond.index[beyond > 1 + 1e-6]
+    ]
+    if extrapolated:
+        section.blocks.append(paragraph(tr("mkt.extrapolated", plans=", ".join(extrapolated))))
+    best = best_strategy(comparison, market.calibration)
+    if best is not None:
+        section.blocks.append(paragraph(tr("mkt.best", best=best)))
+        verdict = f"best strategy by customer equity: {best}"
+    else:
+        section.blocks.append(paragraph(tr("mkt.no_best")))
+        todo = market.unidentified
+        for key, row in todo.iterrows():
+            group, purpose = cast(tuple[str, str], key)
+            curve = f"{tr.term('value_group', group)} / {tr.term('purpose', purpose)}"
+            section.blocks.append(
+                paragraph(tr("mkt.not_identified_item", curve=curve, reason=_reasons(tr, row)))
+            )
+        design = spend_experiment(market.calibration)
+        if len(design):
+            section.blocks.append(
+                paragraph(
+                    tr(
+                        "mkt.experiment",
+                        arms=tr.count(float(design["n_arms"].iloc[0])),
+                        effect=tr.number(100 * float(design["effect"].iloc[0]), 0),
+                    )
+                )
+            )
+        for key, row in design.iterrows():
+            group, purpose = cast(tuple[str, str], key)
+            g = market.model.group(str(group))
+            size = g.prospects if purpose == "acquisition" or g.clients == 0 else g.clients
+            short = tr("mkt.experiment_short") if row["n_total"] > size else ""
+            section.blocks.append(
+                paragraph(
+                    tr(
+                        "mkt.experiment_item",
+                        curve=f"{tr.term('value_group', group)} / {tr.term('purpose', purpose)}",
+                        levels=" / ".join(tr.money(v) for v in row["arm_spend_per_head"]),
+                        n=tr.count(float(row["n_per_arm"])),
+                        size=tr.count(float(size)),
+                        short=short,
+                    )
+                )
+            )
+        names = ", ".join(f"{g} {p}" for g, p in todo.index)
+        verdict = f"no strategy called best: response curves not identified ({names})"
     section.summary = [
         f"NMC {tr.money(float(total['nmc']))}; ROS {ros}; ROI {roi}",
-        f"loss-making clients: {len(losses):,}; best strategy by customer equity: {best}",
+        f"loss-making buying clients: {len(losses):,} of {len(profit.clients):,} "
+        f"({len(profit.prospects):,} prospects apart); {verdict}",
     ]
     return section

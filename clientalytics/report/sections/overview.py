@@ -7,7 +7,6 @@ import pandas as pd
 from markupsafe import escape
 
 from clientalytics.clientbase import ClientBase
-from clientalytics.report.activity import STATUSES
 from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
@@ -19,6 +18,7 @@ from clientalytics.report.model import (
     paragraph,
     table_to_html,
 )
+from clientalytics.status import STATUSES
 
 #: Tables a client base can hold, and the columns each unlocks in the report.
 UNLOCKS: dict[str, str] = {
@@ -93,6 +93,8 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
         section.blocks.append(how_computed(tr, tr("definition.activity")))
     section.blocks.append(heading(tr("overview.rows")))
     rows = counts.copy()
+    if not rows.loc["invoices", "rows_in"]:
+        rows = rows.drop(index="invoices")  # an optional table, listed once supplied
     rows.index = pd.Index([tr.term("table", t) for t in rows.index], name="table")
     section.blocks.append(table_to_html(rows, tr, name="rows-per-table", max_rows=20))
     section.blocks.append(heading(tr("overview.validation")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,8 +20,10 @@ from clientalytics.churn import (
     churn_risk_list,
     evaluate_churn,
     gains_table,
+    retainable_mask,
     temporal_cutoffs,
     temporal_split,
+    win_back_list,
 )
 from clientalytics.clientbase import ClientBase
 from clientalytics.exceptions import ClientalyticsError, ValidationError
@@ -30,7 +33,6 @@ from clientalytics.plotting.retention import (
     plot_retention_over_time,
     plot_survival_curves,
 )
-from clientalytics.report.activity import ACTIVE_MONTHS
 from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.intervals import wilson_interval
@@ -51,15 +53,21 @@ from clientalytics.retention import (
     compare_survival,
     contract_renewal_rate,
     median_lifetime,
+    retention_by_start_segment,
     retention_coefficients,
     survival_curve,
 )
+from clientalytics.status import ACTIVE_MONTHS, RETAINABLE_DAYS, client_states
 
 #: Months an order keeps a client active: the report's one definition
-#: (:data:`clientalytics.report.activity.ACTIVE_MONTHS`).
+#: (:data:`clientalytics.status.ACTIVE_MONTHS`).
 ACTIVITY_WINDOW = ACTIVE_MONTHS
 #: Label window of the churn forecast, in months.
 HORIZON = 6
+#: Rows of the churn-risk list shown (and explained in words) in the report.
+RISK_ROWS = 100
+#: Rows of the win-back list shown.
+WIN_BACK_ROWS = 20
 _REASON = re.compile(r"^(?P<name>[^=]+)=(?P<value>.*) \(\+(?P<drop>[0-9.]+)\)$")
 
 
@@ -157,12 +165,14 @@ def _segments(base: ClientBase, inputs: ReportInputs, section: ReportSection) ->
     if segments is None:
         return
     tx = inputs.transactions if inputs.transactions is not None else base.transactions
-    by_segment = retention_coefficients(
+    # Each client's segment as of the start of the year judged (from the orders
+    # before it): the end-of-year segment already knows who stopped ordering.
+    by_segment = retention_by_start_segment(
         tx,
         time_unit="Y",
         activity_window=ACTIVITY_WINDOW,
-        clients=segments,
         observation_end=base.observation_end,
+        last_periods=1,
     )
     if by_segment.empty:
         section.blocks.append(paragraph(tr("ret.segment_needs_year")))
@@ -170,6 +180,7 @@ def _segments(base: ClientBase, inputs: ReportInputs, section: ReportSection) ->
     last = by_segment[by_segment["period"] == by_segment["period"].max()].set_index("group")
     last.index.name = "segment"
     section.blocks.append(heading(tr("ret.by_segment", year=last["period"].iloc[0].year)))
+    section.blocks.append(paragraph(tr("ret.by_segment_lead")))
     section.blocks.append(paragraph(tr("ret.small_groups", n=MIN_GROUP)))
     section.blocks.append(
         table_to_html(
@@ -304,6 +315,9 @@ def _churn(base: ClientBase, inputs: ReportInputs, section: ReportSection) -> li
             churn_base = copy.copy(base)
             churn_base.transactions = inputs.transactions
         X, y = churn_dataset(churn_base, cutoffs=[*train, test], horizon=HORIZON)
+        # the forecast is trained and scored on the clients still retainable at each cutoff
+        keep = retainable_mask(X, churn_base.transactions).to_numpy(dtype=bool)
+        X, y = X[keep], y[keep]
         X_tr, y_tr, X_te, y_te = temporal_split(X, y, test_cutoff=test)
         folds = ChurnModel().cv
         _check_classes(y_tr, folds, "training cutoffs")
@@ -327,6 +341,7 @@ def _churn(base: ClientBase, inputs: ReportInputs, section: ReportSection) -> li
                 first=tr.date(train[0]),
                 last=tr.date(train[-1]),
                 test=tr.date(test),
+                days=RETAINABLE_DAYS,
                 clients=tr.count(len(y_te)),
                 churned=tr.percent(float(y_te.mean()), 0),
             )
@@ -347,27 +362,69 @@ def _churn(base: ClientBase, inputs: ReportInputs, section: ReportSection) -> li
     final = ChurnModel(random_state=0).fit(X, y)
     current = churn_features(churn_base, cutoff=base.observation_end)
     value = _clv(clv, current.index)
-    risk = churn_risk_list(final, current, value=value, top_reasons=3)
-    reason_cols = [c for c in risk.columns if c.startswith("reason_")]
-    risk["reasons"] = [
-        "; ".join(t for t in (_reason_text(tr, r) for r in row) if t)
-        for row in risk[reason_cols].itertuples(index=False)
-    ]
-    risk = risk.drop(columns=reason_cols)
-    if len(base.clients):
-        names = base.clients.set_index("client_id")["name"]
-        risk.insert(0, "client_name", names.reindex(risk.index.astype(str)).to_numpy())
-    what = tr("ret.value_clv") if value is not None else tr("ret.value_margin")
+    retainable = client_states(
+        churn_base.transactions, observation_end=base.observation_end, clients=base.clients
+    )["retainable"]
+    worth: pd.Series | Literal["margin"] = value if value is not None else "margin"
+    try:
+        risk = churn_risk_list(
+            final, current, value=worth, retainable=retainable, top_reasons=3, explain=RISK_ROWS
+        )
+    except ClientalyticsError as exc:  # e.g. no client is retainable today
+        section.blocks.append(paragraph(tr("ret.churn_failed", reason=str(exc))))
+        return []
+    win_back = win_back_list(current, value=worth, retainable=retainable)
     section.facts["value_at_risk"] = float(risk["value_at_risk"].sum())
     section.facts["value_at_risk_top20"] = float(risk["value_at_risk"].head(20).sum())
+    section.facts["win_back_clients"] = float(len(win_back))
+    section.facts["retainable_clients"] = float(len(risk))
+    shown = risk.head(RISK_ROWS)
+    reason_cols = [c for c in shown.columns if c.startswith("reason_")]
+    shown = shown.assign(
+        reasons=[
+            "; ".join(t for t in (_reason_text(tr, r) for r in row) if t)
+            for row in shown[reason_cols].itertuples(index=False)
+        ]
+    ).drop(columns=reason_cols)
+    names = base.clients.set_index("client_id")["name"] if len(base.clients) else None
+    if names is not None:
+        shown.insert(0, "client_name", names.reindex(shown.index.astype(str)).to_numpy())
+    valuation = inputs.valuation
+    if value is not None and valuation is not None:
+        what = tr("ret.value_clv", months=inputs.horizon_months, model=valuation.model_name)
+    else:
+        what = tr("ret.value_margin")
     section.blocks.append(heading(tr("ret.risk")))
     section.blocks.append(paragraph(tr("ret.risk_lead", what=what)))
-    section.blocks.append(table_to_html(risk.head(100), tr, name="churn-risk", max_rows=15))
+    section.blocks.append(table_to_html(shown, tr, name="churn-risk", max_rows=15))
+    if len(win_back):
+        lapsed = win_back.head(WIN_BACK_ROWS)
+        if names is not None:
+            lapsed.insert(0, "client_name", names.reindex(lapsed.index.astype(str)).to_numpy())
+        section.blocks.append(
+            paragraph(
+                tr(
+                    "ret.win_back",
+                    n=tr.count(len(win_back)),
+                    days=RETAINABLE_DAYS,
+                    shown=tr.count(len(lapsed)),
+                    what=what,
+                )
+            )
+        )
+        section.blocks.append(table_to_html(lapsed, tr, name="win-back", max_rows=10))
+    else:
+        section.blocks.append(paragraph(tr("ret.win_back_none", days=RETAINABLE_DAYS)))
     row = metrics.iloc[0]
     return [
         f"churn model ROC AUC {row['roc_auc']:.3f} vs recency {metrics.iloc[1]['roc_auc']:.3f} "
-        f"and BG/NBD {metrics.iloc[2]['roc_auc']:.3f} at {test.date()}",
-        f"value at risk (top 20 clients): {tr.money(risk['value_at_risk'].head(20).sum())}",
+        f"and BG/NBD {metrics.iloc[2]['roc_auc']:.3f} at {test.date()}, on {len(y_te):,} "
+        f"retainable clients (silent <= {RETAINABLE_DAYS} days; base churn rate "
+        f"{float(y_te.mean()):.0%})",
+        f"value at risk (top 20 retainable clients): "
+        f"{tr.money(risk['value_at_risk'].head(20).sum())}",
+        f"{len(win_back):,} clients silent > {RETAINABLE_DAYS} days on the win-back list, "
+        "not scored",
     ]
 
 
@@ -386,8 +443,10 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     Returns
     -------
     ReportSection
-        ``facts["value_at_risk"]`` (whole risk list) and
-        ``facts["value_at_risk_top20"]``.
+        ``facts["value_at_risk"]`` (whole risk list of the retainable clients),
+        ``facts["value_at_risk_top20"]``, ``facts["retainable_clients"]`` (clients on
+        the risk list) and ``facts["win_back_clients"]`` (clients
+        active but silent longer than the retainable limit, not scored).
     """
     tr = inputs.tr
     section = ReportSection(title=tr("section.retention"), key="retention")

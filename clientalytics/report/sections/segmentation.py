@@ -18,7 +18,6 @@ from clientalytics.plotting.segmentation import (
     plot_segments,
 )
 from clientalytics.ranking import rank_golden_clients
-from clientalytics.report.activity import report_window
 from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
     ReportSection,
@@ -32,14 +31,16 @@ from clientalytics.report.model import (
 from clientalytics.segmentation import (
     abc_classes,
     abc_xyz_matrix,
+    active_xyz_classes,
     client_matrix,
     customer_pyramid,
     pyramid_summary,
     relation_to_firm,
     segment_summary,
-    xyz_classes,
 )
+from clientalytics.segmentation.abc_xyz import OTHER_TREATMENTS
 from clientalytics.segmentation.typology import RelationRules
+from clientalytics.status import ACTIVE_MONTHS, report_window
 
 #: XYZ limits used in the report. A client's monthly freight revenue is far lumpier
 #: than the stock demand the classic 10 % / 25 % limits were made for; with those
@@ -120,11 +121,11 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
         contracts=base.contracts,
         requests=base.requests,
         touchpoints=base.touchpoints,
-        rules=RelationRules(inactive_days=365, lost_days=365),
+        rules=RelationRules(),
     )
     if inputs.status is not None:
-        # The report's one definition of lost (no order in 12 months) overrides the
-        # typology's contract-aware rule, so every section counts the same clients.
+        # The default rules are the library's status (clientalytics.status); the
+        # status itself is applied too, so every section counts the same lost clients.
         status = inputs.status.reindex(relation.index.astype(str))
         lost = (status == "lost").to_numpy()
         relation.loc[lost, "relation"] = "lost"
@@ -156,28 +157,32 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
         )  # fmt: skip
 
     abc = abc_classes(summary, by="total_revenue")
-    xyz = xyz_classes(
+    # Demand stability of the clients that still order, over the last twelve months;
+    # lost clients get their own row (no erratic-demand advice), new ones are judged
+    # over their months since the first order.
+    xyz = active_xyz_classes(
         transactions,
-        time_unit="M",
-        since="first_purchase",
         observation_end=end,
+        window_months=ACTIVE_MONTHS,
         thresholds=REPORT_XYZ_THRESHOLDS,
     )
-    cells = abc_xyz_matrix(abc, xyz.reindex(abc.index))
+    cells = abc_xyz_matrix(abc, xyz.reindex(abc.index.astype(str)).set_axis(abc.index))
     cells["treatment"] = [tr.term("treatment", cell) for cell in cells.index]
-    cells.index.name = "cell"
+    cells.index = pd.Index(
+        [tr.term("status", c) if c in OTHER_TREATMENTS else c for c in cells.index], name="cell"
+    )
     section.blocks.append(heading(tr("seg.abcxyz")))
     low, high = REPORT_XYZ_THRESHOLDS
     section.blocks.append(
         paragraph(tr("seg.abcxyz_lead", low=tr.percent(low, 0), high=tr.percent(high, 0)))
     )
     section.blocks.append(
-        table_to_html(cells.drop(columns=["abc", "xyz"]), tr, name="abc-xyz", max_rows=9,
+        table_to_html(cells.drop(columns=["abc", "xyz"]), tr, name="abc-xyz", max_rows=11,
                       kinds={"value": "money"}, size="clients")
     )  # fmt: skip
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
     plot_pareto(abc, ax=axes[0])
-    plot_abc_xyz(cells, ax=axes[1])
+    plot_abc_xyz(cells[cells["xyz"].isin(["X", "Y", "Z"])], ax=axes[1])
     fig.tight_layout()
     section.blocks.append(
         figure_to_html(fig, tr, alt=tr("seg.chart_abc"), axes={0: {"y": "share"}})

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
+from clientalytics.calendar import BusinessCalendar
 from clientalytics.clientbase import ClientBase
 from clientalytics.engagement.contact_frequency import (
     ContactSaturation,
+    adjusted_contact_association,
+    contact_covariates,
     contact_frequency_bands,
     contact_loyalty_panel,
 )
@@ -25,7 +29,7 @@ from clientalytics.engagement.satisfaction import (
     satisfaction_summary,
 )
 from clientalytics.engagement.seekers import relationship_seekers
-from clientalytics.engagement.word_of_mouth import word_of_mouth_reach
+from clientalytics.engagement.word_of_mouth import referrals_by_nps
 from clientalytics.exceptions import ValidationError
 from clientalytics.plotting.engagement import (
     plot_contact_loyalty,
@@ -33,7 +37,7 @@ from clientalytics.plotting.engagement import (
     plot_renewal_pipeline,
     plot_request_times,
 )
-from clientalytics.report.activity import ACTIVE_DAYS
+from clientalytics.report.columns import Kind
 from clientalytics.report.i18n import Translator
 from clientalytics.report.inputs import ReportInputs
 from clientalytics.report.model import (
@@ -45,6 +49,7 @@ from clientalytics.report.model import (
     paragraph,
     table_to_html,
 )
+from clientalytics.status import ACTIVE_DAYS
 
 #: Days without an order after which the lifecycle calls a client lost: the
 #: report's one definition (lost once the last order is ACTIVE_DAYS days old; the
@@ -52,21 +57,104 @@ from clientalytics.report.model import (
 LOST_DAYS = ACTIVE_DAYS - 1
 
 
-def _requests(base: ClientBase, tr: Translator, section: ReportSection) -> None:
+#: Columns of the request tables the report shows, in order.
+REQUEST_TABLE_COLUMNS = [
+    "n_requests",
+    "median_first_response_hours",
+    "median_first_response_working_hours",
+    "p90_first_response_working_hours",
+    "median_quote_working_hours",
+    "n_decided",
+    "win_rate",
+    "win_rate_low",
+    "win_rate_high",
+]
+
+#: Kinds of the columns the engagement tables add to the report's registry.
+ENGAGEMENT_KINDS: dict[str, Kind] = {
+    "median_first_response_working_hours": "hours",
+    "p90_first_response_working_hours": "hours",
+    "median_quote_working_hours": "hours",
+    "n_commercial": "count",
+    "win_rate_low": "rate",
+    "win_rate_high": "rate",
+    "slope": "share",
+    "ci_low": "share",
+    "ci_high": "share",
+    "n_referrals": "count",
+    "n_referring": "count",
+    "referrals_per_client": "ratio",
+    "share_referring": "share",
+    "share_referring_low": "share",
+    "share_referring_high": "share",
+}
+
+
+def _cell(frame: pd.DataFrame, row: str, column: str) -> float:
+    """One numeric cell of a frame indexed by labels, as a float."""
+    return float(np.asarray(frame.loc[[row], column], dtype=float)[0])
+
+
+def _rate_text(tr: Translator, value: float) -> str:
+    """Format a per-client rate with two decimals, or a dash when the group is empty."""
+    return number_text(value, tr.number(value, 2), tr("svc.no_nps"))
+
+
+def _requests(
+    base: ClientBase, tr: Translator, section: ReportSection, calendar: BusinessCalendar
+) -> None:
     section.blocks.append(heading(tr("svc.requests")))
     if base.requests.empty:
         section.blocks.append(paragraph(tr("unlock.requests")))
         return
-    for by in ("channel", "request_type"):
-        table = request_kpis(base.requests, by=by)
+    by_channel = request_kpis(base.requests, by="channel", calendar=calendar)
+    rated = by_channel[by_channel["n_decided"] > 0].sort_values("win_rate")
+    if len(rated):
+        low, high = rated.iloc[0], rated.iloc[-1]
         section.blocks.append(
-            table_to_html(table, tr, name=f"requests-by-{by}", index=False,
-                          terms={by: by}, size="n_requests")
+            paragraph(
+                tr(
+                    "svc.requests_lead",
+                    n=tr.count(int(by_channel["n_decided"].sum())),
+                    low_channel=tr.term("channel", low["channel"]),
+                    low_rate=tr.percent(float(low["win_rate"]), 0),
+                    low_low=tr.percent(float(low["win_rate_low"]), 0),
+                    low_high=tr.percent(float(low["win_rate_high"]), 0),
+                    low_n=tr.count(int(low["n_decided"])),
+                    high_channel=tr.term("channel", high["channel"]),
+                    high_rate=tr.percent(float(high["win_rate"]), 0),
+                    high_low=tr.percent(float(high["win_rate_low"]), 0),
+                    high_high=tr.percent(float(high["win_rate_high"]), 0),
+                    high_n=tr.count(int(high["n_decided"])),
+                )
+            )
+        )
+    for by, table, size in (
+        ("channel", by_channel, "n_decided"),
+        ("request_type", request_kpis(base.requests, by="request_type", calendar=calendar),
+         "n_requests"),
+    ):  # fmt: skip
+        section.blocks.append(
+            table_to_html(table[[by, *REQUEST_TABLE_COLUMNS]], tr, name=f"requests-by-{by}",
+                          index=False, terms={by: by}, size=size, kinds=ENGAGEMENT_KINDS,
+                          undefined={"win_rate": tr("svc.win_rate_undefined"),
+                                     "win_rate_low": tr("svc.win_rate_undefined"),
+                                     "win_rate_high": tr("svc.win_rate_undefined")})
         )  # fmt: skip
+    section.blocks.append(
+        how_computed(
+            tr,
+            tr(
+                "svc.requests_how",
+                start=calendar.workday_start.strftime("%H:%M"),
+                end=calendar.workday_end.strftime("%H:%M"),
+            ),
+        )
+    )
     fig, ax = plt.subplots(figsize=(9, 3.6))
-    times = request_times(base.requests)
+    times = request_times(base.requests, calendar=calendar)
     times = times.assign(channel=[tr.term("channel", c) for c in times["channel"]])
-    plot_request_times(times, by="channel", ax=ax)
+    plot_request_times(times, column="first_response_working_hours", by="channel", ax=ax)
     section.blocks.append(figure_to_html(fig, tr, alt=tr("svc.chart_requests")))
 
 
@@ -173,10 +261,28 @@ def _satisfaction(
                           terms={c: "nps_group" for c in link.columns if link[c].dtype == object})
         )  # fmt: skip
         section.blocks.append(paragraph(tr("svc.link_honesty")))
-    reach = word_of_mouth_reach(base.surveys, time_unit="Q")
-    section.blocks.append(
-        paragraph(tr("svc.word_of_mouth", reach=tr.count(float(reach["net_reach"].sum()))))
-    )
+    if "referred_by" in base.clients.columns and len(base.clients):
+        referrals = referrals_by_nps(base.clients, base.surveys)
+        groups = referrals.set_index("nps_group")
+        section.blocks.append(heading(tr("svc.referrals")))
+        section.blocks.append(
+            paragraph(
+                tr(
+                    "svc.referrals_lead",
+                    n=tr.count(int(_cell(groups, "all", "n_referrals"))),
+                    clients=tr.count(int(_cell(groups, "all", "n_clients"))),
+                    per=tr.number(float(_cell(groups, "all", "referrals_per_client")), 2),
+                    promoters=_rate_text(tr, _cell(groups, "promoter", "referrals_per_client")),
+                    detractors=_rate_text(tr, _cell(groups, "detractor", "referrals_per_client")),
+                )
+            )
+        )
+        section.blocks.append(
+            table_to_html(referrals.drop(columns="small_group"), tr, name="referrals-by-nps",
+                          index=False, terms={"nps_group": "nps_group"}, size="n_clients",
+                          kinds=ENGAGEMENT_KINDS)
+        )  # fmt: skip
+        section.blocks.append(how_computed(tr, tr("svc.referrals_how")))
 
 
 def _engagement(base: ClientBase, tr: Translator, section: ReportSection) -> None:
@@ -196,16 +302,16 @@ def _engagement(base: ClientBase, tr: Translator, section: ReportSection) -> Non
         section.blocks.append(paragraph(tr("common.not_shown", reason=str(exc))))
         return
     lo, hi = model.breakpoint_ci_
-    sign = "+" if model.slope_after_ > 0 else ""
     section.blocks.append(
         paragraph(
             tr(
                 "svc.contacts_lead",
-                before=tr.percent(float(model.slope_before_), 1),
+                before=tr.points(float(model.slope_before_)),
                 breakpoint=tr.number(float(model.breakpoint_), 1),
                 low=tr.number(float(lo), 1),
                 high=tr.number(float(hi), 1),
-                after=sign + tr.percent(float(model.slope_after_), 1),
+                after=tr.points(float(model.slope_after_)),
+                n=tr.count(len(panel)),
             )
         )
     )
@@ -217,6 +323,32 @@ def _engagement(base: ClientBase, tr: Translator, section: ReportSection) -> Non
     section.blocks.append(
         table_to_html(bands, tr, name="contact-bands", index=False, size="n_clients")
     )
+    covariates = contact_covariates(
+        panel, base.transactions, observation_end=base.observation_end,
+        touchpoints=base.touchpoints, clients=base.clients if len(base.clients) else None,
+    )  # fmt: skip
+    adjusted = adjusted_contact_association(covariates, breakpoint=model.breakpoint_)
+    slopes = adjusted.set_index(["adjusted_for", "term"])["slope"]
+    full = (
+        "all" if ("all", "before_breakpoint") in slopes.index else adjusted["adjusted_for"].iloc[-1]
+    )
+    section.blocks.append(
+        paragraph(
+            tr(
+                "svc.contacts_adjusted",
+                raw_before=tr.points(float(slopes["none", "before_breakpoint"])),
+                adj_before=tr.points(float(slopes[full, "before_breakpoint"])),
+                raw_after=tr.points(float(slopes["none", "after_breakpoint"])),
+                adj_after=tr.points(float(slopes[full, "after_breakpoint"])),
+            )
+        )
+    )
+    section.blocks.append(
+        table_to_html(adjusted[["adjusted_for", "term", "slope", "ci_low", "ci_high", "n"]], tr,
+                      name="contact-association-adjusted", index=False, kinds=ENGAGEMENT_KINDS,
+                      terms={"adjusted_for": "adjusted_for", "term": "contact_term"})
+    )  # fmt: skip
+    section.blocks.append(paragraph(tr("svc.contacts_test")))
     tx = base.transactions
     margin = (tx["revenue"] - tx["variable_cost"]).groupby(tx["client_id"]).sum()
     try:
@@ -224,6 +356,18 @@ def _engagement(base: ClientBase, tr: Translator, section: ReportSection) -> Non
     except ValidationError:
         return
     section.blocks.append(heading(tr("svc.seekers")))
+    flagged = seekers.set_index("group")
+    ratio = _cell(flagged, "seekers", "value_ratio")
+    section.blocks.append(
+        paragraph(
+            tr(
+                "svc.seekers_input",
+                share=tr.percent(float(_cell(flagged, "seekers", "share_of_clients")), 0),
+                n=tr.count(int(_cell(flagged, "seekers", "n_clients"))),
+                ratio=number_text(ratio, tr.number(float(ratio), 2), tr("table.undefined_default")),
+            )
+        )
+    )
     section.blocks.append(
         table_to_html(seekers, tr, name="relationship-seekers", index=False,
                       terms={c: "seeker_group" for c in seekers.columns
@@ -231,7 +375,9 @@ def _engagement(base: ClientBase, tr: Translator, section: ReportSection) -> Non
     )  # fmt: skip
 
 
-def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
+def build_section(
+    base: ClientBase, inputs: ReportInputs, *, calendar: BusinessCalendar | None = None
+) -> ReportSection:
     """Report request KPIs, the contract registry, lifecycle, satisfaction and engagement.
 
     Parameters
@@ -241,6 +387,9 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     inputs : ReportInputs
         Shared inputs: the RFM segments (``inputs.segments``) group satisfaction
         by segment (by manager without them).
+    calendar : BusinessCalendar, optional
+        Working days and hours of the response times; the Russian calendar
+        (09:00-18:00) by default.
 
     Returns
     -------
@@ -248,7 +397,7 @@ def build_section(base: ClientBase, inputs: ReportInputs) -> ReportSection:
     """
     tr = inputs.tr
     section = ReportSection(title=tr("section.service"), key="service")
-    _requests(base, tr, section)
+    _requests(base, tr, section, BusinessCalendar() if calendar is None else calendar)
     _contracts(base, tr, section)
     section.blocks.append(heading(tr("svc.lifecycle")))
     stages = lifecycle_stages(

@@ -3,6 +3,7 @@
 import copy
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -74,3 +75,41 @@ def test_without_segments_equity_is_by_relation_then_quartile(base, inputs):
     html = "".join(build_section(bare, unsegmented).blocks)
     assert "Customer equity by LTV quartile" in html
     assert "Q4 (top)" in html
+
+
+def test_the_purchase_model_is_chosen_on_the_holdout_and_named(base, inputs):
+    from clientalytics.clv.selection import DEFAULT_MODEL, choose_model
+
+    valuation = inputs.valuation
+    selection = valuation.selection
+    assert selection is not None and valuation.holdout_months == 12
+    assert list(selection.table.index) == ["BG/NBD", "MBG/NBD", "Pareto/NBD"]
+    # the stated rule applied to the shown holdout scores gives the model used
+    assert choose_model(selection.table) == (selection.chosen, selection.conclusive)
+    assert valuation.model_name == selection.chosen
+    assert type(valuation.purchase_model) is type(selection.models[selection.chosen])
+    if not selection.conclusive:
+        assert valuation.model_name == DEFAULT_MODEL
+    # BG/NBD calls every inactive one-time buyer alive and is set aside
+    assert selection.table.loc["BG/NBD", "inactive_alive_share"] == 1.0
+    assert not selection.table.loc["BG/NBD", "qualified"]
+    html = "".join(build_section(base, inputs).blocks)
+    assert f"Expected purchases from the {valuation.model_name} model" in html
+    assert f"Purchase model: {valuation.model_name}" in html
+    shown = table_after(html, "Purchase model:")
+    assert shown.column("Model") == ["BG/NBD", "MBG/NBD", "Pareto/NBD"]
+    np.testing.assert_allclose(
+        [float(v) for v in shown.column("Mean absolute error, orders", raw=True)],
+        selection.table["mae"],
+    )
+    ru = build_section(base, report_inputs(base, lang="ru"))
+    assert f"Модель покупок: {valuation.model_name}" in "".join(ru.blocks)
+
+
+def test_no_one_time_buyer_silent_for_a_year_is_called_alive(inputs):
+    """The BG/NBD artefact: P(alive) = 1 for every one-time buyer, however long silent."""
+    summary = inputs.summary
+    once = summary[(summary["frequency"] == 0) & (summary["T"] > 365)]
+    assert len(once) > 10
+    alive = inputs.clv["probability_alive"].reindex(once.index.astype(str))
+    assert (alive <= 0.9).all()

@@ -33,3 +33,32 @@ def test_section_builds_with_the_shared_clv_and_segments():
     quarters = table_after(html, "Retention and churn by quarter")
     assert "95% interval, lower" in quarters.headings
     assert any("ROC AUC" in line for line in section.summary)
+
+
+def test_risk_list_holds_only_retainable_clients_and_names_the_win_back_count():
+    """Only clients silent at most 90 days are scored; the others are counted, not ranked."""
+    from clientalytics.status import RETAINABLE_DAYS, client_states
+
+    base = load_sample()
+    inputs = report_inputs(base)
+    section = build_section(base, inputs)
+    html = "".join(section.blocks)
+    states = client_states(base.transactions, observation_end=base.observation_end)
+    risk = table_after(html, "Churn-risk list")
+    ids = risk.column("Client", raw=True)
+    assert ids and states.loc[ids, "days_silent"].max() <= RETAINABLE_DAYS
+    # the win-back count is every client of the churn population silent longer
+    current = states[states["status"].isin(["new", "active"])]
+    win_back = int((current["days_silent"] > RETAINABLE_DAYS).sum())
+    assert section.facts["win_back_clients"] == win_back > 0
+    assert f"{win_back:,} clients who ordered in the last 12 months" in html
+    lapsed = table_after(html, "win-back case")
+    assert states.loc[lapsed.column("Client", raw=True), "days_silent"].min() > RETAINABLE_DAYS
+    # the value at risk is the expected value over the report's horizon, model named
+    model = inputs.valuation.model_name
+    assert f"lifetime value over the next {inputs.horizon_months} months ({model} model)" in html
+    # the forecast is scored on the retainable population, with its base rate
+    assert "retainable at each cutoff" in html
+    assert any(
+        "retainable clients" in line and "base churn rate" in line for line in section.summary
+    )
