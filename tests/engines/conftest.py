@@ -34,7 +34,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[Any]:
-    """One local Spark for the whole test session (2 cores, small shuffles, no UI)."""
+    """One local Spark for the whole test session (2 cores, small shuffles, no UI).
+
+    The driver, which is also the executor in local mode, gets 2 GB: with 1 GB the
+    whole suite filled the old generation and a task stalled.
+    """
     if not HAS_PYSPARK:
         pytest.skip(NO_PYSPARK)
     from pyspark.sql import SparkSession
@@ -47,7 +51,7 @@ def spark_session() -> Iterator[Any]:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.memory", "1g")
+        .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
