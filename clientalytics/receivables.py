@@ -97,6 +97,37 @@ def _state(invoices: pd.DataFrame, at: pd.Timestamp) -> pd.DataFrame:
     return issued
 
 
+def _totals(rows: pd.DataFrame, by_client: bool) -> pd.DataFrame:
+    """Sum ``rows`` per client (sorted, indexed by ``client_id``) or into one ``total`` row."""
+    if by_client:
+        out = rows.groupby("client_id", sort=True).sum()
+        out.index.name = "client_id"
+        return out
+    return rows.drop(columns="client_id").sum().to_frame("total").T
+
+
+def _check_days(days: object) -> int:
+    if isinstance(days, bool) or not isinstance(days, int | np.integer) or days < 1:
+        raise ValidationError(f"days must be a positive whole number of days, got {days!r}")
+    return int(days)
+
+
+def _dso(state: pd.DataFrame, moment: pd.Timestamp, days: int, by_client: bool) -> pd.DataFrame:
+    """Receivables, credit sales of the last ``days`` days and DSO, from :func:`_state`."""
+    recent = state["issued_date"] > moment - pd.Timedelta(days=days)
+    rows = pd.DataFrame(
+        {
+            "client_id": state["client_id"],
+            "receivables": state["open_amount"],
+            "credit_sales": state["amount"].astype(float).where(recent, 0.0),
+        },
+        index=state.index,
+    )
+    out = _totals(rows, by_client).astype(float)
+    out["dso"] = out["receivables"] / out["credit_sales"].where(out["credit_sales"] > 0) * days
+    return out
+
+
 def _bucket_amounts(state: pd.DataFrame) -> pd.DataFrame:
     days = state["days_overdue"].to_numpy()
     open_ = state["open_amount"].to_numpy()
@@ -194,15 +225,11 @@ def receivables_aging(
         index=state.index,
     ).join(buckets)
     rows["overdue_amount"] = buckets[list(AGING_BUCKETS[1:])].sum(axis=1)
-    if by_client:
-        out = rows.groupby("client_id", sort=True).sum()
-    else:
-        out = rows.drop(columns="client_id").sum().to_frame("total").T
+    out = _totals(rows, by_client)
     out["overdue_share"] = out["overdue_amount"] / out["open_amount"].where(out["open_amount"] > 0)
     out = out[_AGING_COLUMNS]
     out[["n_invoices", "n_open"]] = out[["n_invoices", "n_open"]].astype("int64")
     if by_client:
-        out.index.name = "client_id"
         order = np.lexsort((out.index.to_numpy(dtype=str), -out["open_amount"].to_numpy()))
         return out.iloc[order]
     per_client = rows.groupby("client_id")["open_amount"].sum()
@@ -260,27 +287,9 @@ def days_sales_outstanding(
     >>> days_sales_outstanding(invoices, at="2025-03-31", days=90).loc["C1"].tolist()
     [500.0, 1500.0, 30.0]
     """
-    if isinstance(days, bool) or not isinstance(days, int | np.integer) or days < 1:
-        raise ValidationError(f"days must be a positive whole number of days, got {days!r}")
+    window = _check_days(days)
     moment = _moment(at)
-    state = _state(_checked(invoices), moment)
-    recent = state["issued_date"] > moment - pd.Timedelta(days=int(days))
-    rows = pd.DataFrame(
-        {
-            "client_id": state["client_id"],
-            "receivables": state["open_amount"],
-            "credit_sales": state["amount"].astype(float).where(recent, 0.0),
-        },
-        index=state.index,
-    )
-    if by_client:
-        out = rows.groupby("client_id", sort=True).sum()
-        out.index.name = "client_id"
-    else:
-        out = rows.drop(columns="client_id").sum().to_frame("total").T
-    out = out.astype(float)
-    out["dso"] = out["receivables"] / out["credit_sales"].where(out["credit_sales"] > 0) * days
-    return out
+    return _dso(_state(_checked(invoices), moment), moment, window, by_client)
 
 
 _DISCIPLINE_COLUMNS = [
@@ -338,9 +347,11 @@ def payment_discipline(
         When the table breaks its contract, ``at`` is not a date or ``days`` is not
         a positive whole number.
     """
-    dso = days_sales_outstanding(invoices, at=at, days=days)
+    window = _check_days(days)
     moment = _moment(at)
+    # the table is validated once; the DSO comes from the same state
     state = _state(_checked(invoices), moment)
+    dso = _dso(state, moment, window, by_client=True)
     late = state["paid_date"].dt.normalize() - state["due_date"].dt.normalize()
     late_days = late.dt.days.clip(lower=0)
     paid = state["is_paid"]

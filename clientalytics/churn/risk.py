@@ -207,6 +207,17 @@ def _reasons(model: Any, features: pd.DataFrame, base: np.ndarray, top: int) -> 
     return reasons
 
 
+def _with_retainable(
+    features: pd.DataFrame, retainable: pd.Series | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the features with text ids, and which rows are retainable (given, or by silence)."""
+    features = features.copy()
+    features.index = features.index.astype(str)
+    if retainable is None:
+        return features, retainable_mask(features).to_numpy(dtype=bool)
+    return features, _aligned_mask(retainable, features.index)
+
+
 def churn_risk_list(
     model: Any,
     features: pd.DataFrame,
@@ -269,12 +280,7 @@ def churn_risk_list(
         raise ValidationError("features: no client to rank")
     if top_reasons < 0:
         raise ValidationError(f"top_reasons must be >= 0, got {top_reasons}")
-    features = features.copy()
-    features.index = features.index.astype(str)
-    if retainable is None:
-        keep = retainable_mask(features).to_numpy(dtype=bool)
-    else:
-        keep = _aligned_mask(retainable, features.index)
+    features, keep = _with_retainable(features, retainable)
     features = features[keep]
     if features.empty:
         raise ValidationError(
@@ -330,12 +336,7 @@ def win_back_list(
         ``days_since_last_purchase`` and ``value``; empty when every client is
         retainable.
     """
-    features = features.copy()
-    features.index = features.index.astype(str)
-    if retainable is None:
-        keep = retainable_mask(features).to_numpy(dtype=bool)
-    else:
-        keep = _aligned_mask(retainable, features.index)
+    features, keep = _with_retainable(features, retainable)
     rest = features[~keep]
     worth = _value(rest, value) if len(rest) else pd.Series(dtype=float)
     out = pd.DataFrame(

@@ -52,6 +52,21 @@ ASSOCIATION_COLUMNS = ["adjusted_for", "term", "slope", "std_error", "ci_low", "
 TENURE_EDGES: tuple[int, ...] = (0, 1, 4, 8)
 
 
+def _per_period(touchpoints: pd.DataFrame, time_unit: TimeUnit, name: str) -> pd.Series:
+    """Count of ``touchpoints`` per (client, period), named ``name``."""
+    return (
+        pd.DataFrame(
+            {
+                "client_id": touchpoints["client_id"].astype(str),
+                "period": period_floor(touchpoints["timestamp"], time_unit),
+            }
+        )
+        .groupby(["client_id", "period"])
+        .size()
+        .rename(name)
+    )
+
+
 def contact_loyalty_panel(
     touchpoints: pd.DataFrame,
     transactions: Any,
@@ -107,18 +122,7 @@ def contact_loyalty_panel(
     tp = touchpoints
     if kinds is not None:
         tp = tp[tp["kind"].astype(str).isin(list(kinds))]
-    counts = (
-        pd.DataFrame(
-            {
-                "client_id": tp["client_id"].astype(str),
-                "period": period_floor(tp["timestamp"], time_unit),
-            }
-        )
-        .groupby(["client_id", "period"])
-        .size()
-        .rename("contacts")
-    )
-    panel = panel.join(counts, on=["client_id", "period"])
+    panel = panel.join(_per_period(tp, time_unit, "contacts"), on=["client_id", "period"])
     panel["contacts"] = panel["contacts"].fillna(0).astype("int64")
     return panel[["client_id", "period", "contacts", "retained"]].reset_index(drop=True)
 
@@ -396,18 +400,7 @@ def contact_covariates(
     out["tenure_band"] = np.asarray(labels, dtype=object)[idx - 1]
     if touchpoints is not None:
         tp = touchpoints[touchpoints["kind"].astype(str) == complaint_kind]
-        counts = (
-            pd.DataFrame(
-                {
-                    "client_id": tp["client_id"].astype(str),
-                    "period": period_floor(tp["timestamp"], time_unit),
-                }
-            )
-            .groupby(["client_id", "period"])
-            .size()
-            .rename("complaints")
-        )
-        out = out.join(counts, on=["client_id", "period"])
+        out = out.join(_per_period(tp, time_unit, "complaints"), on=["client_id", "period"])
         out["complaints"] = out["complaints"].fillna(0).astype("int64")
     if clients is not None and "manager_id" in clients.columns:
         manager = clients.set_index(clients["client_id"].astype(str))["manager_id"]

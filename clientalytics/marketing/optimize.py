@@ -11,7 +11,7 @@ client be balanced against what each client is worth (Pfeifer 2005);
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import optimize
 
 from clientalytics.exceptions import ConvergenceError, ValidationError
-from clientalytics.marketing.simulator import MarketModel, make_plan
+from clientalytics.marketing.simulator import ClientGroup, MarketModel, make_plan
 
 __all__ = ["equity_of_budgets", "marginal_equity", "optimal_plan"]
 
@@ -37,6 +37,25 @@ def _lines(model: MarketModel) -> list[tuple[str, str]]:
         ):
             out.append((g.name, "retention_budget"))
     return out
+
+
+def _periods(
+    g: ClientGroup, acq: float, ret: float, horizon: int
+) -> Iterator[tuple[float, float, float]]:
+    """Per period: prospects and clients at its start, and clients at its end.
+
+    Constant spend per period ``acq`` and ``ret``; the response curves give the
+    acquisition and retention rates from the spend per head.
+    """
+    prospects, clients = float(g.prospects), float(g.clients)
+    for _ in range(horizon):
+        start = (prospects, clients)
+        a = float(g.acquisition.rate(acq / prospects)) if g.acquisition and prospects > 0 else 0.0
+        r = float(g.retention.rate(ret / clients)) if g.retention and clients > 0 else 0.0
+        acquired = prospects * a
+        clients = clients * r + acquired
+        prospects -= acquired
+        yield start[0], start[1], clients
 
 
 def equity_of_budgets(model: MarketModel, acquisition: FloatArray, retention: FloatArray) -> float:
@@ -60,17 +79,7 @@ def equity_of_budgets(model: MarketModel, acquisition: FloatArray, retention: Fl
     d = 1.0 + model.discount_rate
     for i, g in enumerate(model.groups):
         acq, ret = float(acquisition[i]), float(retention[i])
-        prospects, clients = float(g.prospects), float(g.clients)
-        for t in range(1, model.horizon + 1):
-            a = (
-                float(g.acquisition.rate(acq / prospects))
-                if g.acquisition and prospects > 0
-                else 0.0
-            )
-            r = float(g.retention.rate(ret / clients)) if g.retention and clients > 0 else 0.0
-            acquired = prospects * a
-            clients = clients * r + acquired
-            prospects -= acquired
+        for t, (_, _, clients) in enumerate(_periods(g, acq, ret, model.horizon), start=1):
             total += (clients * g.margin - acq - ret) / d**t
     return total
 
@@ -131,18 +140,8 @@ def _bases(model: MarketModel, acquisition: FloatArray, retention: FloatArray) -
     out = np.zeros((len(model.groups), 2, model.horizon))
     for i, g in enumerate(model.groups):
         acq, ret = float(acquisition[i]), float(retention[i])
-        prospects, clients = float(g.prospects), float(g.clients)
-        for t in range(model.horizon):
+        for t, (prospects, clients, _) in enumerate(_periods(g, acq, ret, model.horizon)):
             out[i, 0, t], out[i, 1, t] = prospects, clients
-            a = (
-                float(g.acquisition.rate(acq / prospects))
-                if g.acquisition and prospects > 0
-                else 0.0
-            )
-            r = float(g.retention.rate(ret / clients)) if g.retention and clients > 0 else 0.0
-            acquired = prospects * a
-            clients = clients * r + acquired
-            prospects -= acquired
     return out
 
 
